@@ -1,0 +1,1 @@
+"""Adapters between the core and the outside: data files, storage, rendering."""

@@ -1,0 +1,16 @@
+"""The advisor core: the responsibility graph, the ranking and its explanations.
+
+Imports no web framework and no validation library: it takes the knowledge
+base and plain values and returns plain values.
+"""
+from .errors import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
+from .knowledge import GraphDocuments, build_knowledge_base
+from .model import KnowledgeBase
+from .profile import DEFAULT_WEIGHTS, Profile, Weights, Workload
+from .ranking import Recommendation, rank
+
+__all__ = [
+    "AdvisorError", "KnowledgeBaseError", "ProfileError", "UnknownServiceError", "GraphDocuments",
+    "build_knowledge_base", "KnowledgeBase", "DEFAULT_WEIGHTS", "Profile", "Weights", "Workload",
+    "Recommendation", "rank",
+]

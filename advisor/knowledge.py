@@ -1,0 +1,243 @@
+"""Build the responsibility graph from validated data and check its rules.
+
+Schema-level checks (types, required fields, allowed owners) happen before,
+where the files are read; this module checks what only the whole graph can
+show: references between files, cycles, gaps and the closure rule.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .errors import KnowledgeBaseError
+from .model import (
+    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Ownership, Service,
+    ServiceView,
+)
+
+__all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node"]
+
+RUNS_ON = "runs_on"
+RESPONSIBILITY = "responsibility"
+LANDS_ON = "lands_on"
+
+
+@dataclass
+class GraphDocuments:
+    """The knowledge-base files after schema validation, each with its file name."""
+
+    meta: tuple[str, dict]
+    layers: tuple[str, list[dict]]
+    incidents: tuple[str, list[dict]]
+    services: list[tuple[str, dict]]
+    digest: str = ""
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def layer_node(layer_id: str) -> str:
+    return f"layer:{layer_id}"
+
+
+def service_node(service_id: str) -> str:
+    return f"service:{service_id}"
+
+
+def incident_node(incident_id: str) -> str:
+    return f"incident:{incident_id}"
+
+
+def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
+    """Turn validated documents into a checked graph with every derived figure precomputed."""
+    graph = nx.DiGraph()
+    layers_file, raw_layers = docs.layers
+    layers = _add_layers(graph, layers_file, raw_layers)
+    incidents = _add_incidents(graph, docs.incidents, layers)
+    services = {}
+    for file, raw in docs.services:
+        if raw["id"] in services:
+            raise KnowledgeBaseError(file, "id", f"service id {raw['id']!r} is already used by {services[raw['id']].file}")
+        services[raw["id"]] = _add_service(graph, file, raw, layers)
+    if not services:
+        raise KnowledgeBaseError("services/", "services", "the knowledge base holds no service")
+    meta_file, meta = docs.meta
+    customisation = _levels(meta["customisation_levels"])
+    isolation = _levels(meta["isolation_levels"])
+    for service in services.values():
+        _check_levels(service, customisation, isolation)
+    full_stack = sum(layer.hours_per_month for layer in layers.values())
+    views = {sid: _view(graph, service, layers, customisation) for sid, service in services.items()}
+    defaults = tuple(sid for sid, s in services.items() if s.default) or tuple(services)
+    version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
+    return KnowledgeBase(
+        graph=graph, version=version, reviewed_on=meta["reviewed_on"], title=meta["title"],
+        layers=layers, services=services, incidents=incidents,
+        customisation_levels=customisation, isolation_levels=isolation, views=views,
+        default_services=defaults, full_stack_hours=full_stack, files=dict(docs.files),
+    )
+
+
+def _levels(raw: list[dict]) -> dict[str, Level]:
+    return {item["id"]: Level(item["id"], item["name"], item["description"], rank) for rank, item in enumerate(raw)}
+
+
+def _add_layers(graph: nx.DiGraph, file: str, raw_layers: list[dict]) -> dict[str, Layer]:
+    order = {}
+    for index, raw in enumerate(raw_layers):
+        if raw["id"] in order:
+            raise KnowledgeBaseError(file, f"layers[{index}].id", f"layer id {raw['id']!r} appears twice")
+        order[raw["id"]] = index
+        graph.add_node(layer_node(raw["id"]), kind="layer", id=raw["id"], name=raw["name"],
+                       hours_per_month=raw["hours_per_month"], hours_basis=raw["hours_basis"])
+    for index, raw in enumerate(raw_layers):
+        for below in raw["runs_on"]:
+            if below not in order:
+                raise KnowledgeBaseError(file, f"layers[{index}].runs_on", f"unknown layer {below!r}")
+            graph.add_edge(layer_node(raw["id"]), layer_node(below), kind=RUNS_ON)
+    stack = _stack_graph(graph)
+    try:
+        cycle = nx.find_cycle(stack)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        names = " -> ".join(graph.nodes[u]["id"] for u, _ in cycle) + f" -> {graph.nodes[cycle[0][0]]['id']}"
+        first = graph.nodes[cycle[0][0]]["id"]
+        raise KnowledgeBaseError(file, f"layers[{order[first]}].runs_on", f"the stack has a cycle: {names}")
+    # Bottom-up order: whatever a layer runs on comes before it; file order breaks ties.
+    bottom_up = nx.lexicographical_topological_sort(stack.reverse(copy=False), key=lambda n: f"{order[graph.nodes[n]['id']]:06d}")
+    layers = {}
+    for position, node in enumerate(bottom_up):
+        raw = raw_layers[order[graph.nodes[node]["id"]]]
+        layers[raw["id"]] = Layer(
+            id=raw["id"], name=raw["name"], description=raw["description"], skills=tuple(raw["skills"]),
+            runs_on=tuple(raw["runs_on"]), hours_per_month=raw["hours_per_month"], hours_basis=raw["hours_basis"],
+            patching_staff_needed=raw.get("patching_staff_needed", 0.0), incidents=tuple(raw["incidents"]),
+            position=position,
+        )
+    return layers
+
+
+def _stack_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    return nx.subgraph_view(graph, filter_edge=lambda u, v: graph.edges[u, v]["kind"] == RUNS_ON,
+                            filter_node=lambda n: graph.nodes[n]["kind"] == "layer")
+
+
+def _add_incidents(graph: nx.DiGraph, docs: tuple[str, list[dict]], layers: dict[str, Layer]) -> dict[str, Incident]:
+    file, raw_incidents = docs
+    known = {raw["id"] for raw in raw_incidents}
+    landing: dict[str, list[str]] = {raw["id"]: [] for raw in raw_incidents}
+    for layer in layers.values():
+        for incident_id in layer.incidents:
+            if incident_id not in known:
+                raise KnowledgeBaseError("layers.toml", f"layers[{layer.id}].incidents", f"unknown incident {incident_id!r}")
+            landing[incident_id].append(layer.id)
+    incidents = {}
+    for raw in raw_incidents:
+        incident = Incident(id=raw["id"], name=raw["name"], kind=raw["kind"], description=raw["description"],
+                            source=raw["source"], note=raw.get("note", ""), layers=tuple(landing[raw["id"]]))
+        graph.add_node(incident_node(incident.id), kind="incident", id=incident.id, name=incident.name, source=incident.source)
+        for layer_id in incident.layers:
+            graph.add_edge(incident_node(incident.id), layer_node(layer_id), kind=LANDS_ON)
+        incidents[incident.id] = incident
+    return incidents
+
+
+def _add_service(graph: nx.DiGraph, file: str, raw: dict, layers: dict[str, Layer]) -> Service:
+    node = service_node(raw["id"])
+    graph.add_node(node, kind="service", id=raw["id"], name=raw["name"], file=file)
+    ownership = {}
+    for layer_id, entry in raw["ownership"].items():
+        if layer_id not in layers:
+            raise KnowledgeBaseError(file, f"ownership.{layer_id}", f"unknown layer {layer_id!r}")
+        share = {"aws": 0.0, "customer": 1.0}.get(entry["owner"], entry.get("team_share"))
+        if share is None:
+            raise KnowledgeBaseError(file, f"ownership.{layer_id}.team_share", "a shared layer needs the team's share (0 to 1)")
+        ownership[layer_id] = Ownership(layer=layer_id, owner=entry["owner"], source=entry["source"],
+                                        note=entry.get("note", ""), team_share=share,
+                                        team_share_basis=entry.get("team_share_basis", ""))
+        graph.add_edge(node, layer_node(layer_id), kind=RESPONSIBILITY, owner=entry["owner"],
+                       source=entry["source"], team_share=share)
+    missing = [layer_id for layer_id in layers if layer_id not in ownership]
+    if missing:
+        raise KnowledgeBaseError(file, f"ownership.{missing[0]}",
+                                 f"the service skips layer {missing[0]!r}: every layer needs an owner")
+    _check_closure(graph, file, raw["id"])
+    limits = tuple(
+        Limit(field=item["field"], kind=item["kind"], label=item["label"], source=item["source"],
+              unblock=item["unblock"], value=item.get("value"), values=tuple(item.get("values", ())),
+              when=tuple(sorted(item.get("when", {}).items())))
+        for item in raw.get("limits", [])
+    )
+    isolation = {level: IsolationSupport(level=level, support=entry["support"], note=entry["note"],
+                                         source=entry["source"], unblock=entry.get("unblock", ""))
+                 for level, entry in raw["isolation"].items()}
+    return Service(
+        id=raw["id"], name=raw["name"], model=raw["model"], summary=raw["summary"], default=raw.get("default", False),
+        customisation=raw["customisation"]["level"], customisation_note=raw["customisation"]["note"],
+        customisation_source=raw["customisation"]["source"], isolation=isolation, ownership=ownership,
+        limits=limits, file=file,
+    )
+
+
+_BELOW_ALLOWED = {"aws": {"aws"}, "shared": {"aws", "shared"}}
+
+
+def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
+    """AWS's part of a stack is closed downward: what AWS (partly) owns rests only on what AWS (partly) owns."""
+    node = service_node(service_id)
+    stack = _stack_graph(graph)
+    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)}
+    for layer_id, owner in owner_of.items():
+        allowed = _BELOW_ALLOWED.get(owner)
+        if allowed is None:
+            continue
+        for below in nx.descendants(stack, layer_node(layer_id)):
+            below_id = graph.nodes[below]["id"]
+            if owner_of[below_id] not in allowed:
+                raise KnowledgeBaseError(
+                    file, f"ownership.{layer_id}.owner",
+                    f"{owner!r} owns {layer_id!r} but {owner_of[below_id]!r} owns {below_id!r} beneath it; "
+                    "AWS's part of the stack must include everything beneath what it owns",
+                )
+
+
+def _check_levels(service: Service, customisation: dict[str, Level], isolation: dict[str, Level]) -> None:
+    if service.customisation not in customisation:
+        raise KnowledgeBaseError(service.file, "customisation.level", f"unknown customisation level {service.customisation!r}")
+    for level in isolation:
+        if level not in service.isolation:
+            raise KnowledgeBaseError(service.file, f"isolation.{level}", "every isolation level needs a support entry")
+    for level in service.isolation:
+        if level not in isolation:
+            raise KnowledgeBaseError(service.file, f"isolation.{level}", f"unknown isolation level {level!r}")
+
+
+def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level]) -> ServiceView:
+    team, aws = [], []
+    burden = 0.0
+    patching = 0.0
+    patching_layers = []
+    for layer in layers.values():  # stack order, bottom first
+        own = service.ownership[layer.id]
+        edge = graph.edges[service_node(service.id), layer_node(layer.id)]
+        hours = round(layer.hours_per_month * edge["team_share"], 2)
+        entry = {"id": layer.id, "name": layer.name, "owner": own.owner, "source": own.source}
+        if own.note:
+            entry["note"] = own.note
+        if own.owner in ("customer", "shared"):
+            team.append({**entry, "hours_per_month": hours})
+            burden += hours
+            if layer.patching_staff_needed and own.owner == "customer":
+                patching += layer.patching_staff_needed
+                patching_layers.append(layer.id)
+        if own.owner in ("aws", "shared"):
+            aws.append(entry)
+    by_field: dict[str, list[Limit]] = {}
+    for limit in service.limits:
+        by_field.setdefault(limit.field, []).append(limit)
+    return ServiceView(
+        service=service, team_owns=tuple(team), aws_owns=tuple(aws), burden_hours=round(burden, 2),
+        patching_staff_needed=patching, patching_layers=tuple(patching_layers),
+        customisation_rank=customisation[service.customisation].rank,
+        limits_by_field={k: tuple(v) for k, v in by_field.items()},
+    )

@@ -1,0 +1,142 @@
+"""Plain data classes of the knowledge base, filled once when it loads."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "OWNERS", "Level", "Layer", "Incident", "Ownership", "Limit", "IsolationSupport",
+    "Service", "ServiceView", "KnowledgeBase",
+]
+
+OWNERS = ("aws", "customer", "shared")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of the customisation or isolation scale."""
+
+    id: str
+    name: str
+    description: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One responsibility layer of the stack."""
+
+    id: str
+    name: str
+    description: str
+    skills: tuple[str, ...]
+    runs_on: tuple[str, ...]
+    hours_per_month: float
+    hours_basis: str
+    patching_staff_needed: float
+    incidents: tuple[str, ...]
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A real security incident and the layers it landed on."""
+
+    id: str
+    name: str
+    kind: str
+    description: str
+    source: str
+    note: str
+    layers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Who owns one layer on one service, and on whose word."""
+
+    layer: str
+    owner: str
+    source: str
+    note: str = ""
+    team_share: float = 0.0
+    team_share_basis: str = ""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A hard limit of a service that rules it out for some workloads."""
+
+    field: str
+    kind: str  # "max", "not_supported" or "allowed"
+    label: str
+    source: str
+    unblock: str
+    value: float | None = None
+    values: tuple[str, ...] = ()
+    when: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class IsolationSupport:
+    """Whether a service can give one isolation level, and how."""
+
+    level: str
+    support: str  # "yes", "with_effort" or "no"
+    note: str
+    source: str
+    unblock: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    """A compute service as its data file describes it."""
+
+    id: str
+    name: str
+    model: str
+    summary: str
+    default: bool
+    customisation: str
+    customisation_note: str
+    customisation_source: str
+    isolation: dict[str, IsolationSupport]
+    ownership: dict[str, Ownership]
+    limits: tuple[Limit, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """What the request path needs of a service, computed from the graph at load."""
+
+    service: Service
+    team_owns: tuple[dict, ...]
+    aws_owns: tuple[dict, ...]
+    burden_hours: float
+    patching_staff_needed: float
+    patching_layers: tuple[str, ...]
+    customisation_rank: int
+    limits_by_field: dict[str, tuple[Limit, ...]]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The loaded, validated knowledge base and everything derived from it."""
+
+    graph: nx.DiGraph
+    version: str
+    reviewed_on: date
+    title: str
+    layers: dict[str, Layer]
+    services: dict[str, Service]
+    incidents: dict[str, Incident]
+    customisation_levels: dict[str, Level]
+    isolation_levels: dict[str, Level]
+    views: dict[str, ServiceView]
+    default_services: tuple[str, ...]
+    full_stack_hours: float
+    files: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the contract of every input, output and data file."""

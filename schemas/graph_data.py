@@ -1,0 +1,143 @@
+"""Schemas of the knowledge-base files in graph_data/; unknown keys are errors."""
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema"]
+
+ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be lower-case letters, digits and underscores")
+SOURCE_HOSTS = ("https://docs.aws.amazon.com/", "https://aws.amazon.com/", "https://serverlessland.com/")
+
+
+class Source(fields.String):
+    """An AWS documentation URL, or "seed" for the article the project starts from."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if value != "seed" and not value.startswith(SOURCE_HOSTS):
+            raise ValidationError("must be an AWS documentation URL or 'seed'")
+        return value
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LevelSchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class MetaFileSchema(_Strict):
+    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    reviewed_on = fields.Date(required=True)
+    title = fields.String(required=True)
+    customisation_levels = fields.List(fields.Nested(LevelSchema), required=True, validate=validate.Length(min=1))
+    isolation_levels = fields.List(fields.Nested(LevelSchema), required=True, validate=validate.Length(min=1))
+
+
+class LayerSchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(required=True, validate=validate.Length(min=1))
+    skills = fields.List(fields.String(), required=True)
+    runs_on = fields.List(fields.String(validate=ID), required=True)
+    hours_per_month = fields.Float(required=True, validate=validate.Range(min=0))
+    hours_basis = fields.String(required=True)
+    patching_staff_needed = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    incidents = fields.List(fields.String(validate=ID), load_default=list)
+
+    @validates("hours_basis")
+    def _labelled_as_assumption(self, value, **kwargs):
+        if not value.lower().startswith("assumption"):
+            raise ValidationError("an effort estimate must be labelled as an assumption ('assumption: ...')")
+
+
+class LayersFileSchema(_Strict):
+    layers = fields.List(fields.Nested(LayerSchema), required=True, validate=validate.Length(min=1))
+
+
+class IncidentSchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    description = fields.String(required=True)
+    source = Source(required=True)
+    note = fields.String(load_default="")
+
+
+class IncidentsFileSchema(_Strict):
+    incidents = fields.List(fields.Nested(IncidentSchema), required=True)
+
+
+class OwnershipSchema(_Strict):
+    owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
+    source = Source(required=True)
+    note = fields.String(load_default="")
+    team_share = fields.Float(validate=validate.Range(min=0, max=1))
+    team_share_basis = fields.String()
+
+    @validates_schema
+    def _shared_needs_share(self, data, **kwargs):
+        if data.get("owner") == "shared":
+            if "team_share" not in data:
+                raise ValidationError("a shared layer needs the team's share (0 to 1)", "team_share")
+            if not data.get("team_share_basis", "").lower().startswith("assumption"):
+                raise ValidationError("the team's share is an estimate: label it 'assumption: ...'", "team_share_basis")
+            if not data.get("note"):
+                raise ValidationError("a shared layer needs a note saying who does what", "note")
+
+
+class CustomisationSchema(_Strict):
+    level = fields.String(required=True)
+    note = fields.String(required=True)
+    source = Source(required=True)
+
+
+class IsolationSchema(_Strict):
+    support = fields.String(required=True, validate=validate.OneOf(["yes", "with_effort", "no"]))
+    note = fields.String(required=True, validate=validate.Length(min=1))
+    source = Source(required=True)
+    unblock = fields.String()
+
+    @validates_schema
+    def _no_needs_unblock(self, data, **kwargs):
+        if data.get("support") == "no" and not data.get("unblock"):
+            raise ValidationError("an unsupported level needs 'unblock': what would make the service eligible", "unblock")
+
+
+LIMIT_FIELDS = ["max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb", "gpu", "privileged", "always_on", "os"]
+NUMERIC_FIELDS = {"max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb"}
+
+
+class LimitSchema(_Strict):
+    field = fields.String(required=True, validate=validate.OneOf(LIMIT_FIELDS))
+    kind = fields.String(required=True, validate=validate.OneOf(["max", "not_supported", "allowed"]))
+    value = fields.Float()
+    values = fields.List(fields.String())
+    when = fields.Dict(keys=fields.String(validate=validate.OneOf(LIMIT_FIELDS)))
+    label = fields.String(required=True)
+    source = Source(required=True)
+    unblock = fields.String(required=True)
+
+    @validates_schema
+    def _kind_matches_field(self, data, **kwargs):
+        kind, name = data.get("kind"), data.get("field")
+        if kind == "max" and ("value" not in data or name not in NUMERIC_FIELDS):
+            raise ValidationError("a 'max' limit needs a numeric workload field and a 'value'", "value")
+        if kind == "allowed" and not data.get("values"):
+            raise ValidationError("an 'allowed' limit needs 'values'", "values")
+        if kind == "not_supported" and name in NUMERIC_FIELDS | {"os"}:
+            raise ValidationError("'not_supported' applies to yes/no workload fields", "kind")
+
+
+class ServiceFileSchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True)
+    model = fields.String(required=True)
+    summary = fields.String(required=True)
+    default = fields.Boolean(load_default=False)
+    customisation = fields.Nested(CustomisationSchema, required=True)
+    isolation = fields.Dict(keys=fields.String(), values=fields.Nested(IsolationSchema), required=True)
+    ownership = fields.Dict(keys=fields.String(), values=fields.Nested(OwnershipSchema), required=True)
+    limits = fields.List(fields.Nested(LimitSchema), load_default=list)
