@@ -6,11 +6,11 @@ base and plain values and returns plain values.
 from .errors import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
 from .knowledge import GraphDocuments, build_knowledge_base
 from .model import KnowledgeBase
-from .profile import DEFAULT_WEIGHTS, Profile, Weights, Workload
+from .profile import DEFAULT_WEIGHTS, Profile, Weights, Workload, profile_as_dict
 from .ranking import Recommendation, rank
 
 __all__ = [
     "AdvisorError", "KnowledgeBaseError", "ProfileError", "UnknownServiceError", "GraphDocuments",
-    "build_knowledge_base", "KnowledgeBase", "DEFAULT_WEIGHTS", "Profile", "Weights", "Workload",
+    "build_knowledge_base", "KnowledgeBase", "DEFAULT_WEIGHTS", "Profile", "Weights", "Workload", "profile_as_dict",
     "Recommendation", "rank",
 ]

@@ -123,7 +123,7 @@ class ServiceView:
     limits_by_field: dict[str, tuple[Limit, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """The loaded, validated knowledge base and everything derived from it."""
 

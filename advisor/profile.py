@@ -1,9 +1,9 @@
 """A team's stated capacity and needs, as plain values the ranking reads."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES"]
+__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "profile_as_dict"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,15 @@ WORKLOAD_PHRASES = {
     "always_on": "an always-on process",
     "os": "{value}",
 }
+
+
+def profile_as_dict(profile: Profile) -> dict:
+    """The profile as plain JSON-ready values, leaving out what was not asked."""
+    data = asdict(profile)
+    data["workload"] = {k: v for k, v in data["workload"].items() if v is not None}
+    for key in ("name", "services"):
+        if data[key] is None:
+            del data[key]
+        elif key == "services":
+            data[key] = list(data[key])
+    return data

@@ -142,15 +142,15 @@ def _position(ev: Evaluation, place: int, leader: Evaluation | None, runner_up: 
               breakdown: dict) -> str:
     ordinal = ORDINALS.get(place, f"number {place}")
     losses = sorted(((v["lost"], k) for k, v in breakdown.items() if v["lost"] >= 0.05), reverse=True)
-    lost = ", ".join(f"{points:g} on {part}" for points, part in losses[:2])
-    lost_text = f" It loses most points on {lost}." if lost else " It loses no points."
+    lost = " and ".join(f"{part} ({points:g})" for points, part in losses[:2])
+    lost_text = f" It loses the most points on {lost}." if lost else " It loses no points."
     if not ev.eligible:
         return f"Ranks {ordinal}: ruled out by {len(ev.blockers)} hard limit{'s' if len(ev.blockers) > 1 else ''}."
     if ev is leader:
         if runner_up is None:
             return f"Ranks first with {ev.score:.1f} points: the only eligible option.{lost_text}"
-        gap = ev.score - runner_up.score
+        gap = round(ev.score, 1) - round(runner_up.score, 1)
         return (f"Ranks first with {ev.score:.1f} points, {gap:.1f} ahead of "
                 f"{runner_up.view.service.name}.{lost_text}")
-    gap = leader.score - ev.score
+    gap = round(leader.score, 1) - round(ev.score, 1)
     return f"Ranks {ordinal} with {ev.score:.1f} points, {gap:.1f} behind {leader.view.service.name}.{lost_text}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_PHRASES, Profile
 
@@ -121,6 +122,9 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
     ids = profile.services or kb.default_services
+    unknown = [sid for sid in ids if sid not in kb.views]
+    if unknown:
+        raise ProfileError({"services": [f"unknown service {sid!r}" for sid in unknown]})
     return order([evaluate(kb, kb.views[sid], profile) for sid in ids])
 
 

@@ -1,0 +1,87 @@
+"""The profile a team submits: the fixed input contract of recommendations and assessments."""
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from advisor import DEFAULT_WEIGHTS, Profile, Weights, Workload
+
+from .text import PlainText
+
+__all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION"]
+
+CUSTOMISATION = ["none", "low", "medium", "high"]
+ISOLATION = ["standard", "strong", "dedicated"]
+_POSITIVE = validate.Range(min=0, min_inclusive=False, max=1_000_000)
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class WorkloadSchema(_Strict):
+    """Workload limits that can rule a service out; every field optional."""
+
+    max_duration_minutes = fields.Float(validate=_POSITIVE, metadata={"description": "Longest single run, in minutes.", "example": 5})
+    memory_gb = fields.Float(validate=_POSITIVE, metadata={"description": "Memory one run or task needs, in GB.", "example": 2})
+    vcpu = fields.Float(validate=_POSITIVE, metadata={"description": "vCPUs one run or task needs.", "example": 1})
+    ephemeral_storage_gb = fields.Float(validate=_POSITIVE, metadata={"description": "Local scratch space one run needs, in GB."})
+    gpu = fields.Boolean(metadata={"description": "Needs a GPU."})
+    privileged = fields.Boolean(metadata={"description": "Needs privileged containers or host access."})
+    always_on = fields.Boolean(metadata={"description": "Runs as a process that never stops (not per request or event)."})
+    os = fields.String(validate=validate.OneOf(["linux", "windows"]), metadata={"description": "Operating system the code needs."})
+
+
+class WeightsSchema(_Strict):
+    """Overrides of the scoring weights; only their proportions matter."""
+
+    burden = fields.Float(validate=validate.Range(min=0, max=1000))
+    patching = fields.Float(validate=validate.Range(min=0, max=1000))
+    customisation = fields.Float(validate=validate.Range(min=0, max=1000))
+    isolation = fields.Float(validate=validate.Range(min=0, max=1000))
+    simplicity = fields.Float(validate=validate.Range(min=0, max=1000))
+
+
+class ProfileSchema(_Strict):
+    """A team's security capacity and needs."""
+
+    security_hours_per_month = fields.Float(
+        required=True, validate=validate.Range(min=0, max=100_000),
+        metadata={"description": "Hours a month the team can spend securing and operating its platform.", "example": 20})
+    patching_staff = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "People who can patch operating systems and runtimes.", "example": 0})
+    customisation = fields.String(
+        required=True, validate=validate.OneOf(CUSTOMISATION),
+        metadata={"description": "Control needed over OS, kernel, host and hardware.", "example": "low"})
+    isolation = fields.String(
+        required=True, validate=validate.OneOf(ISOLATION),
+        metadata={"description": "standard: AWS's separation between customers is enough; strong: no kernel shared "
+                                 "with other workloads; dedicated: single-tenant hardware.", "example": "standard"})
+    workload = fields.Nested(WorkloadSchema, metadata={"description": "Optional workload limits."})
+    weights = fields.Nested(WeightsSchema, metadata={"description": "Optional overrides of the scoring weights."})
+    name = PlainText(validate=validate.Length(min=1, max=200), metadata={"description": "A label for the application.", "example": "Payments API"})
+    services = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not a service id")),
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Service ids to rank; the knowledge base's default set when left out."})
+
+    @validates_schema
+    def _weights_not_all_zero(self, data, **kwargs):
+        weights = {**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}
+        if sum(weights.values()) <= 0:
+            raise ValidationError("at least one weight must be above zero", "weights")
+        services = data.get("services")
+        if services and len(set(services)) != len(services):
+            raise ValidationError("each service may be named once", "services")
+
+    @post_load
+    def _to_profile(self, data, **kwargs):
+        return Profile(
+            security_hours_per_month=data["security_hours_per_month"], patching_staff=data["patching_staff"],
+            customisation=data["customisation"], isolation=data["isolation"],
+            workload=Workload(**data.get("workload", {})),
+            weights=Weights(**{**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}),
+            name=data.get("name"), services=tuple(data["services"]) if "services" in data else None,
+        )
+
+
+profile_schema = ProfileSchema()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up everything the tests need and run them: a virtual environment with the
+# pinned packages, plus Debian's chromium and PostgreSQL for the browser and
+# storage tests (installed when missing and the machine allows it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${need[*]} from Debian's packages"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "note: ${need[*]} missing and cannot be installed here; the tests that need them will be skipped" >&2
+  fi
+fi
+
+exec .venv/bin/python -m pytest "$@"

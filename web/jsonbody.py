@@ -1,0 +1,73 @@
+"""Strict reading of JSON request bodies.
+
+Python's json module accepts NaN, Infinity, duplicate keys and numbers beyond
+float range, and crashes on very deep nesting; every one of those is a
+client error here, answered with 400 before any schema sees the data.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from flask import request
+
+from .problems import ApiProblem
+
+__all__ = ["read_json_object"]
+
+_MAX_INT_DIGITS = 400
+
+
+class _BadJson(ValueError):
+    pass
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _BadJson(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadJson(f"number {text[:40]} is beyond the range of a double")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _BadJson("integer with too many digits")
+    return int(text)
+
+
+def _no_constants(name: str):
+    raise _BadJson(f"{name} is not valid JSON")
+
+
+def read_json_object() -> dict:
+    """Parse the request body as one JSON object or raise an ApiProblem (415 or 400)."""
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
+        raise ApiProblem(415, "Unsupported Media Type",
+                         f"The body must be JSON sent as application/json, not {mimetype or 'no content type'}.")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiProblem(400, "Bad Request", f"The body is not valid UTF-8 (byte {exc.start}).") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
+                          parse_int=_bounded_int, parse_constant=_no_constants)
+    except _BadJson as exc:
+        raise ApiProblem(400, "Bad Request", f"The body is not acceptable JSON: {exc}.") from None
+    except RecursionError:
+        raise ApiProblem(400, "Bad Request", "The body is nested too deeply.") from None
+    except ValueError as exc:
+        raise ApiProblem(400, "Bad Request", f"The body is not valid JSON: {str(exc).split(':')[0]}.") from None
+    if not isinstance(data, dict):
+        raise ApiProblem(400, "Bad Request", "The body must be a JSON object.")
+    return data

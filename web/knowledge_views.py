@@ -1,0 +1,60 @@
+"""JSON-ready views of the knowledge base, built once per knowledge base and cached."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from advisor import KnowledgeBase, UnknownServiceError
+
+__all__ = ["service_summaries", "service_detail", "layer_list"]
+
+
+@lru_cache(maxsize=8)
+def service_summaries(kb: KnowledgeBase) -> dict:
+    return {"services": [
+        {"id": sid, "name": view.service.name, "model": view.service.model, "summary": view.service.summary,
+         "default": view.service.default, "customisation": view.service.customisation,
+         "burden_hours_per_month": view.burden_hours, "patching_staff_needed": view.patching_staff_needed}
+        for sid, view in kb.views.items()
+    ], "knowledge_base_version": kb.version}
+
+
+@lru_cache(maxsize=64)
+def service_detail(kb: KnowledgeBase, service_id: str) -> dict:
+    view = kb.views.get(service_id)
+    if view is None:
+        raise UnknownServiceError(service_id)
+    service = view.service
+    ownership = []
+    for layer in kb.layers.values():
+        own = service.ownership[layer.id]
+        entry = {"layer": layer.id, "name": layer.name, "owner": own.owner, "source": own.source,
+                 "team_share": own.team_share, "team_hours_per_month": round(layer.hours_per_month * own.team_share, 2)}
+        if own.note:
+            entry["note"] = own.note
+        if own.team_share_basis:
+            entry["team_share_basis"] = own.team_share_basis
+        ownership.append(entry)
+    return {
+        "id": service.id, "name": service.name, "model": service.model, "summary": service.summary,
+        "default": service.default,
+        "customisation": {"level": service.customisation, "note": service.customisation_note,
+                          "source": service.customisation_source},
+        "isolation": {level: {"support": s.support, "note": s.note, "source": s.source}
+                      for level, s in service.isolation.items()},
+        "limits": [{"field": f"workload.{l.field}", "kind": l.kind, "value": l.value if l.kind == "max" else list(l.values) or None,
+                    "when": dict(l.when) or None, "label": l.label, "source": l.source} for l in service.limits],
+        "ownership": ownership, "team_owns": list(view.team_owns), "aws_owns": list(view.aws_owns),
+        "burden_hours_per_month": view.burden_hours, "patching_staff_needed": view.patching_staff_needed,
+        "knowledge_base_version": kb.version,
+    }
+
+
+@lru_cache(maxsize=8)
+def layer_list(kb: KnowledgeBase) -> dict:
+    return {"layers": [
+        {"id": l.id, "name": l.name, "description": l.description, "skills": list(l.skills),
+         "runs_on": list(l.runs_on), "position": l.position, "hours_per_month": l.hours_per_month,
+         "hours_basis": l.hours_basis, "patching_staff_needed": l.patching_staff_needed,
+         "incidents": list(l.incidents)}
+        for l in kb.layers.values()
+    ], "knowledge_base_version": kb.version}

@@ -1,0 +1,90 @@
+"""One error shape for the whole API: application/problem+json (RFC 9457)."""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
+
+__all__ = ["ApiProblem", "problem_response", "register_error_handlers", "wants_problem_json"]
+
+log = logging.getLogger("advisor.errors")
+
+
+class ApiProblem(Exception):
+    """Raised by a view to answer with a problem document."""
+
+    def __init__(self, status: int, title: str, detail: str, errors: dict | None = None, headers: dict | None = None):
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.errors, self.headers = status, title, detail, errors, headers or {}
+
+
+def problem_body(status: int, title: str, detail: str, errors: dict | None = None) -> dict:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if request:
+        body["instance"] = request.path[:200]
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status: int, title: str, detail: str, errors: dict | None = None,
+                     headers: dict | None = None) -> Response:
+    body = json.dumps(problem_body(status, title, detail, errors), sort_keys=True)
+    return Response(body, status=status, mimetype="application/problem+json", headers=headers)
+
+
+def wants_problem_json() -> bool:
+    """API paths always get problem+json; pages get HTML error pages."""
+    return request.path.startswith("/api/") or request.path == "/healthz" or not request.accept_mimetypes.accept_html
+
+
+def _page_or_problem(status: int, title: str, detail: str, errors: dict | None = None, headers: dict | None = None):
+    if wants_problem_json():
+        return problem_response(status, title, detail, errors, headers)
+    return Response(render_template("error.html", status=status, title=title, detail=detail),
+                    status=status, mimetype="text/html", headers=headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map every exception to one status in one place."""
+
+    @app.errorhandler(ApiProblem)
+    def _api_problem(exc: ApiProblem):
+        return _page_or_problem(exc.status, exc.title, exc.detail, exc.errors, exc.headers)
+
+    @app.errorhandler(ProfileError)
+    def _profile(exc: ProfileError):
+        return _page_or_problem(422, "Invalid profile", "The profile has fields that cannot be used.", exc.errors)
+
+    @app.errorhandler(UnknownServiceError)
+    def _unknown_service(exc: UnknownServiceError):
+        return _page_or_problem(404, "Unknown service", f"No service with id {exc.service_id!r} is in the knowledge base.")
+
+    @app.errorhandler(KnowledgeBaseError)
+    def _kb(exc: KnowledgeBaseError):
+        log.error("knowledge base error: %s", exc)
+        return _page_or_problem(500, "Knowledge base error", "The knowledge base could not be used.")
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        headers = {}
+        if exc.code == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        detail = {
+            404: "Nothing is found at this address.",
+            405: f"{request.method} is not allowed here.",
+            413: f"The request body is larger than the {app.config['MAX_CONTENT_LENGTH']:,} bytes allowed.",
+            414: "The request line is too long.",
+            431: "The request headers are too large.",
+        }.get(exc.code, exc.description or exc.name)
+        return _page_or_problem(exc.code or 500, exc.name, detail, headers=headers)
+
+    @app.errorhandler(AdvisorError)
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _page_or_problem(500, "Internal Server Error", "The server could not answer this request.")

@@ -1,0 +1,29 @@
+"""Load request data through a schema, turning failures into one 422 problem."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError
+
+from .problems import ApiProblem
+
+__all__ = ["load_or_422", "field_paths"]
+
+
+def field_paths(messages, prefix: str = "") -> list[str]:
+    """Dotted paths of every field named in marshmallow's nested messages."""
+    if not isinstance(messages, dict):
+        return [prefix or "(body)"]
+    paths = []
+    for key, value in messages.items():
+        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        paths.extend(field_paths(value, path))
+    return paths
+
+
+def load_or_422(schema: Schema, data):
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        paths = sorted(set(field_paths(exc.messages)))
+        raise ApiProblem(422, "Unprocessable Content",
+                         f"{len(paths)} field{'s are' if len(paths) != 1 else ' is'} invalid: {', '.join(paths)}.",
+                         errors=exc.messages) from None
