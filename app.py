@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Flask, jsonify
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
-from web import api
+from adapters.repository import AssessmentStore
+from web import api, assessments
 from web.problems import register_error_handlers
 
 
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -52,7 +54,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.compact = True
     app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
 
+    store = AssessmentStore(app.config["DATABASE_URL"])
+    store.create_schema()
+    app.extensions["advisor.store"] = store
+
     app.register_blueprint(api.bp)
+    app.register_blueprint(assessments.bp)
     register_error_handlers(app)
 
     @app.get("/healthz")

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import shutil
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from app import create_app
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 BASE_PROFILE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low", "isolation": "standard"}
 
@@ -17,9 +21,45 @@ def kb():
     return load_knowledge_base()
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session; skipped where PostgreSQL is not installed."""
+    from postgres_server import PostgresServer
+    server = PostgresServer()
+    if not server.available:
+        pytest.skip("PostgreSQL is not installed (bash scripts/test.sh installs it as root)")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Each storage test runs against a SQLite file and against a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    server = request.getfixturevalue("postgres")
+    return server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
 @pytest.fixture
-def app(tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-only-key", "INSTANCE_DIR": str(tmp_path)})
+def make_app():
+    """Build apps with test configuration; their database connections close at teardown."""
+    built = []
+
+    def make(**config):
+        app = create_app({"TESTING": True, "SECRET_KEY": "test-only-key", **config})
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.extensions["advisor.store"].dispose()
+
+
+@pytest.fixture
+def app(tmp_path, make_app):
+    return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}")
 
 
 @pytest.fixture
