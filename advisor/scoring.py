@@ -19,7 +19,7 @@ from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_PHRASES, Profile
 
-__all__ = ["Blocker", "Evaluation", "COMPONENTS", "evaluate", "evaluate_all", "order"]
+__all__ = ["Blocker", "Evaluation", "COMPONENTS", "evaluate", "evaluate_all", "order", "service_views"]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
 ISOLATION_FIT = {"yes": 1.0, "with_effort": 0.5, "no": 0.0}
@@ -119,13 +119,18 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
                    unblock=f"{name} becomes eligible if {limit.unblock}.", source=limit.source)
 
 
-def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
-    """Evaluate every service the profile asks about, in ranking order."""
+def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
+    """The precomputed views of the services a profile asks about, in the order it names them."""
     ids = profile.services or kb.default_services
     unknown = [sid for sid in ids if sid not in kb.views]
     if unknown:
         raise ProfileError({"services": [f"unknown service {sid!r}" for sid in unknown]})
-    return order([evaluate(kb, kb.views[sid], profile) for sid in ids])
+    return [kb.views[sid] for sid in ids]
+
+
+def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
+    """Evaluate every service the profile asks about, in ranking order."""
+    return order([evaluate(kb, view, profile) for view in service_views(kb, profile)])
 
 
 def order(evaluations: list[Evaluation]) -> list[Evaluation]:
