@@ -227,8 +227,9 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         if own.owner in ("customer", "shared"):
             team.append({**entry, "hours_per_month": hours})
             burden += hours
-            if layer.patching_staff_needed and own.owner == "customer":
-                patching += layer.patching_staff_needed
+            if layer.patching_staff_needed:
+                # On a shared layer the team carries its share of the patching work (e.g. rolling out AWS's images).
+                patching += layer.patching_staff_needed * edge["team_share"]
                 patching_layers.append(layer.id)
         if own.owner in ("aws", "shared"):
             aws.append(entry)
@@ -237,7 +238,7 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         by_field.setdefault(limit.field, []).append(limit)
     return ServiceView(
         service=service, team_owns=tuple(team), aws_owns=tuple(aws), burden_hours=round(burden, 2),
-        patching_staff_needed=patching, patching_layers=tuple(patching_layers),
+        patching_staff_needed=round(patching, 2), patching_layers=tuple(patching_layers),
         customisation_rank=customisation[service.customisation].rank,
         limits_by_field={k: tuple(v) for k, v in by_field.items()},
     )
