@@ -12,8 +12,8 @@ import networkx as nx
 
 from .errors import KnowledgeBaseError
 from .model import (
-    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Ownership, Service,
-    ServiceView,
+    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Overlay, Ownership, Party, Reassignment,
+    Service, ServiceView,
 )
 
 __all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node"]
@@ -33,6 +33,7 @@ class GraphDocuments:
     services: list[tuple[str, dict]]
     digest: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    overlays: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def layer_node(layer_id: str) -> str:
@@ -67,6 +68,15 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         _check_levels(service, customisation, isolation)
     full_stack = sum(layer.hours_per_month for layer in layers.values())
     views = {sid: _view(graph, service, layers, customisation) for sid, service in services.items()}
+    overlays: dict[str, Overlay] = {}
+    for file, raw in docs.overlays:
+        if raw["id"] in overlays:
+            raise KnowledgeBaseError(file, "id", f"overlay id {raw['id']!r} is already used by {overlays[raw['id']].file}")
+        overlays[raw["id"]] = _overlay(graph, file, raw, services, layers)
+    overlay_views = {
+        oid: {sid: _view(graph, service, layers, customisation, overlay) for sid, service in services.items()}
+        for oid, overlay in overlays.items()
+    }
     defaults = tuple(sid for sid, s in services.items() if s.default) or tuple(services)
     version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
     return KnowledgeBase(
@@ -74,6 +84,7 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         layers=layers, services=services, incidents=incidents,
         customisation_levels=customisation, isolation_levels=isolation, views=views,
         default_services=defaults, full_stack_hours=full_stack, files=dict(docs.files),
+        overlays=overlays, overlay_views=overlay_views,
     )
 
 
@@ -201,6 +212,70 @@ def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
                 )
 
 
+# Names an overlay's party may not take: they already mean AWS or the team in every answer.
+RESERVED_PARTIES = {"aws", "team", "customer", "shared"}
+
+
+def _overlay(graph: nx.DiGraph, file: str, raw: dict, services: dict[str, Service], layers: dict[str, Layer]) -> Overlay:
+    """Check an overlay against the services and layers and return it.
+
+    Only layers the team owns or shares can move, each at most once per service, and a party
+    must be able to trust what lies beneath its layers: AWS's part or its own.
+    """
+    parties: dict[str, Party] = {}
+    for index, item in enumerate(raw["parties"]):
+        where = f"parties[{index}].id"
+        if item["id"] in RESERVED_PARTIES:
+            raise KnowledgeBaseError(file, where, f"{item['id']!r} is reserved for AWS and the team; name the party otherwise")
+        if item["id"] in parties:
+            raise KnowledgeBaseError(file, where, f"party id {item['id']!r} appears twice")
+        parties[item["id"]] = Party(id=item["id"], name=item["name"], description=item.get("description", ""))
+    moved: dict[tuple[str, str], int] = {}
+    reassignments = []
+    for index, item in enumerate(raw["reassign"]):
+        where = f"reassign[{index}]"
+        if item["party"] not in parties:
+            raise KnowledgeBaseError(file, f"{where}.party",
+                                     f"unknown party {item['party']!r}: declare it under [[parties]] first")
+        service = services.get(item["service"])
+        if service is None:
+            raise KnowledgeBaseError(file, f"{where}.service", f"unknown service {item['service']!r}")
+        for position, layer_id in enumerate(item["layers"]):
+            at = f"{where}.layers[{position}]"
+            if layer_id not in layers:
+                raise KnowledgeBaseError(file, at, f"unknown layer {layer_id!r}")
+            if service.ownership[layer_id].owner == "aws":
+                raise KnowledgeBaseError(file, at, f"AWS owns {layer_id!r} on {service.id}: only layers the team "
+                                                   "owns or shares can move to another party")
+            if (service.id, layer_id) in moved:
+                raise KnowledgeBaseError(file, at, f"{layer_id!r} on {service.id} is already moved by "
+                                                   f"reassign[{moved[service.id, layer_id]}]")
+            moved[service.id, layer_id] = index
+        reassignments.append(Reassignment(party=item["party"], service=service.id, layers=tuple(item["layers"]),
+                                          note=item["note"]))
+    overlay = Overlay(id=raw["id"], name=raw["name"], description=raw.get("description", ""), parties=parties,
+                      reassignments=tuple(reassignments), file=file)
+    stack = _stack_graph(graph)
+    for index, item in enumerate(reassignments):
+        service = services[item.service]
+        for layer_id in item.layers:
+            for below in nx.descendants(stack, layer_node(layer_id)):
+                below_id = graph.nodes[below]["id"]
+                if service.ownership[below_id].owner == "aws":
+                    continue
+                holder = overlay.holder(service.id, below_id)
+                if holder is not None and holder.party == item.party:
+                    continue
+                keeper = "the team" if holder is None else f"party {holder.party!r}"
+                raise KnowledgeBaseError(
+                    file, f"reassign[{index}].layers",
+                    f"{parties[item.party].name} would own {layer_id!r} on {service.id} but {keeper} keeps "
+                    f"{below_id!r} beneath it; a party must be able to trust every layer beneath its own, "
+                    f"so move {below_id!r} as well",
+                )
+    return overlay
+
+
 def _check_levels(service: Service, customisation: dict[str, Level], isolation: dict[str, Level]) -> None:
     if service.customisation not in customisation:
         raise KnowledgeBaseError(service.file, "customisation.level", f"unknown customisation level {service.customisation!r}")
@@ -212,11 +287,11 @@ def _check_levels(service: Service, customisation: dict[str, Level], isolation: 
             raise KnowledgeBaseError(service.file, f"isolation.{level}", f"unknown isolation level {level!r}")
 
 
-def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level]) -> ServiceView:
-    team, aws = [], []
-    burden = 0.0
-    patching = 0.0
-    patching_layers = []
+def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level],
+          overlay: Overlay | None = None) -> ServiceView:
+    team, aws, party = [], [], []
+    burden = party_hours = patching = 0.0
+    patching_layers, party_patching = [], []
     for layer in layers.values():  # stack order, bottom first
         own = service.ownership[layer.id]
         edge = graph.edges[service_node(service.id), layer_node(layer.id)]
@@ -224,7 +299,15 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         entry = {"id": layer.id, "name": layer.name, "owner": own.owner, "source": own.source}
         if own.note:
             entry["note"] = own.note
-        if own.owner in ("customer", "shared"):
+        moved = overlay.holder(service.id, layer.id) if overlay is not None else None
+        if moved is not None:
+            who = overlay.parties[moved.party]
+            party.append({**entry, "hours_per_month": hours, "party": who.id, "party_name": who.name,
+                          "party_note": moved.note})
+            party_hours += hours
+            if layer.patching_staff_needed:
+                party_patching.append(layer.id)
+        elif own.owner in ("customer", "shared"):
             team.append({**entry, "hours_per_month": hours})
             burden += hours
             if layer.patching_staff_needed:
@@ -241,4 +324,6 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         patching_staff_needed=round(patching, 2), patching_layers=tuple(patching_layers),
         customisation_rank=customisation[service.customisation].rank,
         limits_by_field={k: tuple(v) for k, v in by_field.items()},
+        party_owns=tuple(party), party_hours=round(party_hours, 2), party_patching_layers=tuple(party_patching),
+        overlay=overlay.id if overlay is not None else None,
     )

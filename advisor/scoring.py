@@ -125,12 +125,24 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
 
 
 def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
-    """The precomputed views of the services a profile asks about, in the order it names them."""
+    """The precomputed views of the services a profile asks about, in the order it names them.
+
+    With an organisation overlay the views are the overlay's: layers its parties took over
+    count for them, not for the team.
+    """
+    errors: dict[str, list[str]] = {}
+    views = kb.views
+    if profile.overlay is not None:
+        views = kb.overlay_views.get(profile.overlay, {})
+        if not views:
+            errors["overlay"] = [f"unknown overlay {profile.overlay!r}"]
     ids = profile.services or kb.default_services
     unknown = [sid for sid in ids if sid not in kb.views]
     if unknown:
-        raise ProfileError({"services": [f"unknown service {sid!r}" for sid in unknown]})
-    return [kb.views[sid] for sid in ids]
+        errors["services"] = [f"unknown service {sid!r}" for sid in unknown]
+    if errors:
+        raise ProfileError(errors)
+    return [views[sid] for sid in ids]
 
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:

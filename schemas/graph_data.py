@@ -3,7 +3,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from advisor.profile import WORKLOAD_CHOICES
 
-__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema"]
+__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema"]
 
 ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be lower-case letters, digits and underscores")
 # AWS documentation, AWS's own sites, and files in AWS's own GitHub organisation (some newer
@@ -160,3 +160,26 @@ class ServiceFileSchema(_Strict):
     isolation = fields.Dict(keys=fields.String(), values=fields.Nested(IsolationSchema), required=True)
     ownership = fields.Dict(keys=fields.String(), values=fields.Nested(OwnershipSchema), required=True)
     limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+
+
+class PartySchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    description = fields.String(load_default="")
+
+
+class ReassignmentSchema(_Strict):
+    party = fields.String(required=True, validate=ID)
+    service = fields.String(required=True, validate=ID)
+    layers = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(min=1))
+    note = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class OverlayFileSchema(_Strict):
+    """An organisation overlay: internal parties and the team layers they take over on named services."""
+
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(load_default="")
+    parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
+    reassign = fields.List(fields.Nested(ReassignmentSchema), required=True, validate=validate.Length(min=1))

@@ -38,7 +38,7 @@ def save_assessment(data: dict, idempotency_key: str | None = None) -> tuple[Ass
     profile = load_or_422(profile_schema, data)
     recommendation = rank(kb, profile)
     result = recommendation.as_dict()
-    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking))
+    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
     try:
         return store().add(profile_as_dict(profile), result, kb.version,
