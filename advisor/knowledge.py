@@ -16,11 +16,15 @@ from .model import (
     Service, ServiceView,
 )
 
-__all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node"]
+__all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node", "level_node",
+           "limit_node"]
 
 RUNS_ON = "runs_on"
 RESPONSIBILITY = "responsibility"
 LANDS_ON = "lands_on"
+CUSTOMISATION = "customisation"
+ISOLATION = "isolation"
+HAS_LIMIT = "has_limit"
 
 
 @dataclass
@@ -46,6 +50,14 @@ def service_node(service_id: str) -> str:
 
 def incident_node(incident_id: str) -> str:
     return f"incident:{incident_id}"
+
+
+def level_node(scale: str, level_id: str) -> str:
+    return f"{scale}:{level_id}"
+
+
+def limit_node(service_id: str, index: int) -> str:
+    return f"limit:{service_id}:{index}"
 
 
 def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
@@ -79,6 +91,8 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
     }
     defaults = tuple(sid for sid, s in services.items() if s.default) or tuple(services)
     version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
+    graph.graph.update(version=version, reviewed_on=meta["reviewed_on"].isoformat(), title=meta["title"])
+    _describe(graph, layers, incidents, services, customisation, isolation)
     return KnowledgeBase(
         graph=graph, version=version, reviewed_on=meta["reviewed_on"], title=meta["title"],
         layers=layers, services=services, incidents=incidents,
@@ -86,6 +100,51 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         default_services=defaults, full_stack_hours=full_stack, files=dict(docs.files),
         overlays=overlays, overlay_views=overlay_views,
     )
+
+
+def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, Incident],
+              services: dict[str, Service], customisation: dict[str, Level], isolation: dict[str, Level]) -> None:
+    """Put every fact, with its source, on the graph's nodes and edges, so an export carries the whole base.
+
+    Attribute values are plain scalars (str, int, float, bool), which JSON and GraphML both hold.
+    """
+    for layer in layers.values():
+        graph.nodes[layer_node(layer.id)].update(
+            description=layer.description, skills="; ".join(layer.skills), position=layer.position,
+            patching_staff_needed=layer.patching_staff_needed)
+    for incident in incidents.values():
+        graph.nodes[incident_node(incident.id)].update(incident_kind=incident.kind, description=incident.description,
+                                                       note=incident.note)
+    for scale, levels in (("customisation", customisation), ("isolation", isolation)):
+        for level in levels.values():
+            graph.add_node(level_node(scale, level.id), kind=f"{scale}_level", id=level.id, name=level.name,
+                           description=level.description, rank=level.rank)
+    for service in services.values():
+        node = service_node(service.id)
+        graph.nodes[node].update(model=service.model, summary=service.summary, default=service.default)
+        for layer_id, own in service.ownership.items():
+            edge = graph.edges[node, layer_node(layer_id)]
+            edge["note"] = own.note
+            if own.team_share_basis:
+                edge["team_share_basis"] = own.team_share_basis
+        graph.add_edge(node, level_node("customisation", service.customisation), kind=CUSTOMISATION,
+                       note=service.customisation_note, source=service.customisation_source)
+        for level, support in service.isolation.items():
+            extra = {"unblock": support.unblock} if support.unblock else {}
+            graph.add_edge(node, level_node("isolation", level), kind=ISOLATION, support=support.support,
+                           note=support.note, source=support.source, **extra)
+        for index, limit in enumerate(service.limits):
+            extra: dict = {}
+            if limit.value is not None:
+                extra["value"] = float(limit.value)
+            if limit.values:
+                extra["values"] = ",".join(limit.values)
+            if limit.when:
+                extra["when"] = ",".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in limit.when)
+            limit_id = limit_node(service.id, index)
+            graph.add_node(limit_id, kind="limit", service=service.id, field=limit.field, limit_kind=limit.kind,
+                           label=limit.label, unblock=limit.unblock, source=limit.source, **extra)
+            graph.add_edge(node, limit_id, kind=HAS_LIMIT)
 
 
 def _levels(raw: list[dict]) -> dict[str, Level]:
@@ -197,7 +256,8 @@ def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
     """AWS's part of a stack is closed downward: what AWS (partly) owns rests only on what AWS (partly) owns."""
     node = service_node(service_id)
     stack = _stack_graph(graph)
-    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)}
+    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)
+                if data["kind"] == RESPONSIBILITY}
     for layer_id, owner in owner_of.items():
         allowed = _BELOW_ALLOWED.get(owner)
         if allowed is None:

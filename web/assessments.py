@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
@@ -12,7 +13,7 @@ from advisor import rank, profile_as_dict
 from advisor.snapshot import knowledge_snapshot
 from schemas.profile import profile_schema
 
-from .api import knowledge_base
+from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
 from .problems import ApiProblem
 from .validation import load_or_422
@@ -63,7 +64,22 @@ def assessment_json(assessment: Assessment) -> dict:
     recommendation["profile"] = assessment.profile
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
-            "recommendation": recommendation, "links": links(assessment.id)}
+            "recommendation": recommendation, "links": links(assessment.id),
+            "warnings": knowledge_warnings(_reviewed_on(assessment))}
+
+
+def _reviewed_on(assessment: Assessment) -> date | None:
+    """The review date of the knowledge an assessment was made with, from its snapshot."""
+    reviewed = (assessment.result.get("knowledge") or {}).get("reviewed_on")
+    return date.fromisoformat(reviewed) if reviewed else None
+
+
+def find(assessment_id: str) -> Assessment:
+    """The saved assessment with this id, or a 404 problem."""
+    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
+    if assessment is None:
+        raise ApiProblem(404, "Not Found", "No assessment has this id.")
+    return assessment
 
 
 @bp.post("")
@@ -84,10 +100,7 @@ def create_assessment():
 @bp.get("/<assessment_id>")
 def get_assessment(assessment_id: str):
     """One saved assessment."""
-    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
-    if assessment is None:
-        raise ApiProblem(404, "Not Found", "No assessment has this id.")
-    return jsonify(assessment_json(assessment))
+    return jsonify(assessment_json(find(assessment_id)))
 
 
 @bp.get("")
