@@ -1,4 +1,4 @@
-"""Saved assessments under /api/v1/assessments: create, read, list."""
+"""Saved assessments under /api/v1/assessments: create, read, list, and rerun on the current knowledge base."""
 from __future__ import annotations
 
 import hashlib
@@ -6,12 +6,14 @@ import json
 from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from adapters.repository import Assessment, AssessmentStore, IdempotencyConflict
-from advisor import rank, profile_as_dict
+from advisor import ProfileError, rank, profile_as_dict
+from advisor.rerun import compare_results
 from advisor.snapshot import knowledge_snapshot
 from schemas.profile import profile_schema
+from schemas.rerun import rerun_result_schema
 
 from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
@@ -101,6 +103,34 @@ def create_assessment():
 def get_assessment(assessment_id: str):
     """One saved assessment."""
     return jsonify(assessment_json(find(assessment_id)))
+
+
+@bp.post("/<assessment_id>/rerun")
+def rerun_assessment(assessment_id: str):
+    """Rank a saved assessment's profile again on the current knowledge base and say what changed (RerunResultSchema).
+
+    Nothing is stored: the saved assessment stays as it was. To keep the new ranking, POST its
+    profile to /api/v1/assessments.
+    """
+    assessment = find(assessment_id)
+    kb = knowledge_base()
+    try:
+        profile = profile_schema.load(assessment.profile)
+        recommendation = rank(kb, profile)
+    except (ValidationError, ProfileError) as exc:
+        errors = exc.messages if isinstance(exc, ValidationError) else exc.errors
+        raise ApiProblem(409, "Cannot rerun", "The saved profile cannot be ranked on the current knowledge base "
+                         "(it names what the knowledge base no longer holds).", errors=errors) from None
+    result = recommendation.as_dict()
+    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
+    body = compare_results(assessment.result, result)
+    body["knowledge_base_version"]["old"] = assessment.knowledge_base_version
+    del result["knowledge"]
+    result["profile"] = profile_as_dict(profile)
+    body.update(assessment_id=assessment.id, recommendation=result, warnings=knowledge_warnings(),
+                links={"assessment": links(assessment.id)["self"],
+                       "save": url_for("assessments.create_assessment")})
+    return jsonify(rerun_result_schema.dump(body))
 
 
 @bp.get("")
