@@ -1,16 +1,23 @@
 """Application factory: configuration, the knowledge base, blueprints and error handlers."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
+import click
 from flask import Flask, jsonify
+from flask.cli import ScriptInfo
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
-from web import api, assessments
+from advisor import KnowledgeBaseError
+from web import api, assessments, cli
 from web.problems import register_error_handlers
+
+log = logging.getLogger("advisor.app")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -37,6 +44,27 @@ def _secret_key(instance_path: str) -> str:
     return key
 
 
+def _loaded_by_flask_cli() -> bool:
+    """True while the `flask` command line builds the app, so `flask kb check` can report a broken knowledge base."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.find_object(ScriptInfo) is not None
+
+
+def _load_knowledge_base(app: Flask) -> None:
+    """Load the knowledge base; a broken one stops the server, but the `flask` command line gets to report it."""
+    try:
+        app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
+    except KnowledgeBaseError as exc:
+        if not _loaded_by_flask_cli():
+            raise
+        log.error("knowledge base invalid, every request will fail: %s", exc)
+        app.extensions["advisor.kb_error"] = exc
+
+        @app.before_request
+        def _refuse():
+            raise exc
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then environment, then test configuration."""
     app = Flask(__name__, instance_path=os.environ.get("ADVISOR_INSTANCE_PATH") or None)
@@ -45,14 +73,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
+        KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
+        TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
     )
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if isinstance(app.config["TODAY"], str):
+        app.config["TODAY"] = date.fromisoformat(app.config["TODAY"])
+    if app.config["KB_MAX_AGE_DAYS"] < 0:
+        raise ValueError("ADVISOR_KB_MAX_AGE_DAYS must be zero or more")
     app.json.sort_keys = True
     app.json.compact = True
-    app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
+    _load_knowledge_base(app)
 
     store = AssessmentStore(app.config["DATABASE_URL"])
     store.create_schema()
@@ -60,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.cli.add_command(cli.kb_cli)
     register_error_handlers(app)
 
     @app.get("/healthz")

@@ -8,7 +8,9 @@ from pathlib import Path
 from marshmallow import Schema, ValidationError
 
 from advisor import GraphDocuments, KnowledgeBase, KnowledgeBaseError, build_knowledge_base
-from schemas.graph_data import IncidentsFileSchema, LayersFileSchema, MetaFileSchema, ServiceFileSchema
+from schemas.graph_data import (
+    IncidentsFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
+)
 
 __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
 
@@ -45,9 +47,12 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
     incidents = read("incidents.toml", IncidentsFileSchema())["incidents"]
     service_paths = sorted((root / "services").glob("*.toml"))
     services = [(f"services/{p.name}", read(f"services/{p.name}", ServiceFileSchema())) for p in service_paths]
+    # Organisation overlays are optional: a knowledge base without overlays/ simply has none.
+    overlay_paths = sorted((root / "overlays").glob("*.toml"))
+    overlays = [(f"overlays/{p.name}", read(f"overlays/{p.name}", OverlayFileSchema())) for p in overlay_paths]
     docs = GraphDocuments(meta=("knowledge_base.toml", meta), layers=("layers.toml", layers),
                           incidents=("incidents.toml", incidents), services=services,
-                          digest=digest.hexdigest(), files=files)
+                          digest=digest.hexdigest(), files=files, overlays=overlays)
     return build_knowledge_base(docs)
 
 

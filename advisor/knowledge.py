@@ -12,15 +12,19 @@ import networkx as nx
 
 from .errors import KnowledgeBaseError
 from .model import (
-    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Ownership, Service,
-    ServiceView,
+    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Overlay, Ownership, Party, Reassignment,
+    Service, ServiceView,
 )
 
-__all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node"]
+__all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node", "level_node",
+           "limit_node"]
 
 RUNS_ON = "runs_on"
 RESPONSIBILITY = "responsibility"
 LANDS_ON = "lands_on"
+CUSTOMISATION = "customisation"
+ISOLATION = "isolation"
+HAS_LIMIT = "has_limit"
 
 
 @dataclass
@@ -33,6 +37,7 @@ class GraphDocuments:
     services: list[tuple[str, dict]]
     digest: str = ""
     files: dict[str, str] = field(default_factory=dict)
+    overlays: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def layer_node(layer_id: str) -> str:
@@ -45,6 +50,14 @@ def service_node(service_id: str) -> str:
 
 def incident_node(incident_id: str) -> str:
     return f"incident:{incident_id}"
+
+
+def level_node(scale: str, level_id: str) -> str:
+    return f"{scale}:{level_id}"
+
+
+def limit_node(service_id: str, index: int) -> str:
+    return f"limit:{service_id}:{index}"
 
 
 def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
@@ -67,14 +80,71 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         _check_levels(service, customisation, isolation)
     full_stack = sum(layer.hours_per_month for layer in layers.values())
     views = {sid: _view(graph, service, layers, customisation) for sid, service in services.items()}
+    overlays: dict[str, Overlay] = {}
+    for file, raw in docs.overlays:
+        if raw["id"] in overlays:
+            raise KnowledgeBaseError(file, "id", f"overlay id {raw['id']!r} is already used by {overlays[raw['id']].file}")
+        overlays[raw["id"]] = _overlay(graph, file, raw, services, layers)
+    overlay_views = {
+        oid: {sid: _view(graph, service, layers, customisation, overlay) for sid, service in services.items()}
+        for oid, overlay in overlays.items()
+    }
     defaults = tuple(sid for sid, s in services.items() if s.default) or tuple(services)
     version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
+    graph.graph.update(version=version, reviewed_on=meta["reviewed_on"].isoformat(), title=meta["title"])
+    _describe(graph, layers, incidents, services, customisation, isolation)
     return KnowledgeBase(
         graph=graph, version=version, reviewed_on=meta["reviewed_on"], title=meta["title"],
         layers=layers, services=services, incidents=incidents,
         customisation_levels=customisation, isolation_levels=isolation, views=views,
         default_services=defaults, full_stack_hours=full_stack, files=dict(docs.files),
+        overlays=overlays, overlay_views=overlay_views,
     )
+
+
+def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, Incident],
+              services: dict[str, Service], customisation: dict[str, Level], isolation: dict[str, Level]) -> None:
+    """Put every fact, with its source, on the graph's nodes and edges, so an export carries the whole base.
+
+    Attribute values are plain scalars (str, int, float, bool), which JSON and GraphML both hold.
+    """
+    for layer in layers.values():
+        graph.nodes[layer_node(layer.id)].update(
+            description=layer.description, skills="; ".join(layer.skills), position=layer.position,
+            patching_staff_needed=layer.patching_staff_needed)
+    for incident in incidents.values():
+        graph.nodes[incident_node(incident.id)].update(incident_kind=incident.kind, description=incident.description,
+                                                       note=incident.note)
+    for scale, levels in (("customisation", customisation), ("isolation", isolation)):
+        for level in levels.values():
+            graph.add_node(level_node(scale, level.id), kind=f"{scale}_level", id=level.id, name=level.name,
+                           description=level.description, rank=level.rank)
+    for service in services.values():
+        node = service_node(service.id)
+        graph.nodes[node].update(model=service.model, summary=service.summary, default=service.default)
+        for layer_id, own in service.ownership.items():
+            edge = graph.edges[node, layer_node(layer_id)]
+            edge["note"] = own.note
+            if own.team_share_basis:
+                edge["team_share_basis"] = own.team_share_basis
+        graph.add_edge(node, level_node("customisation", service.customisation), kind=CUSTOMISATION,
+                       note=service.customisation_note, source=service.customisation_source)
+        for level, support in service.isolation.items():
+            extra = {"unblock": support.unblock} if support.unblock else {}
+            graph.add_edge(node, level_node("isolation", level), kind=ISOLATION, support=support.support,
+                           note=support.note, source=support.source, **extra)
+        for index, limit in enumerate(service.limits):
+            extra: dict = {}
+            if limit.value is not None:
+                extra["value"] = float(limit.value)
+            if limit.values:
+                extra["values"] = ",".join(limit.values)
+            if limit.when:
+                extra["when"] = ",".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in limit.when)
+            limit_id = limit_node(service.id, index)
+            graph.add_node(limit_id, kind="limit", service=service.id, field=limit.field, limit_kind=limit.kind,
+                           label=limit.label, unblock=limit.unblock, source=limit.source, **extra)
+            graph.add_edge(node, limit_id, kind=HAS_LIMIT)
 
 
 def _levels(raw: list[dict]) -> dict[str, Level]:
@@ -186,7 +256,8 @@ def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
     """AWS's part of a stack is closed downward: what AWS (partly) owns rests only on what AWS (partly) owns."""
     node = service_node(service_id)
     stack = _stack_graph(graph)
-    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)}
+    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)
+                if data["kind"] == RESPONSIBILITY}
     for layer_id, owner in owner_of.items():
         allowed = _BELOW_ALLOWED.get(owner)
         if allowed is None:
@@ -201,6 +272,70 @@ def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
                 )
 
 
+# Names an overlay's party may not take: they already mean AWS or the team in every answer.
+RESERVED_PARTIES = {"aws", "team", "customer", "shared"}
+
+
+def _overlay(graph: nx.DiGraph, file: str, raw: dict, services: dict[str, Service], layers: dict[str, Layer]) -> Overlay:
+    """Check an overlay against the services and layers and return it.
+
+    Only layers the team owns or shares can move, each at most once per service, and a party
+    must be able to trust what lies beneath its layers: AWS's part or its own.
+    """
+    parties: dict[str, Party] = {}
+    for index, item in enumerate(raw["parties"]):
+        where = f"parties[{index}].id"
+        if item["id"] in RESERVED_PARTIES:
+            raise KnowledgeBaseError(file, where, f"{item['id']!r} is reserved for AWS and the team; name the party otherwise")
+        if item["id"] in parties:
+            raise KnowledgeBaseError(file, where, f"party id {item['id']!r} appears twice")
+        parties[item["id"]] = Party(id=item["id"], name=item["name"], description=item.get("description", ""))
+    moved: dict[tuple[str, str], int] = {}
+    reassignments = []
+    for index, item in enumerate(raw["reassign"]):
+        where = f"reassign[{index}]"
+        if item["party"] not in parties:
+            raise KnowledgeBaseError(file, f"{where}.party",
+                                     f"unknown party {item['party']!r}: declare it under [[parties]] first")
+        service = services.get(item["service"])
+        if service is None:
+            raise KnowledgeBaseError(file, f"{where}.service", f"unknown service {item['service']!r}")
+        for position, layer_id in enumerate(item["layers"]):
+            at = f"{where}.layers[{position}]"
+            if layer_id not in layers:
+                raise KnowledgeBaseError(file, at, f"unknown layer {layer_id!r}")
+            if service.ownership[layer_id].owner == "aws":
+                raise KnowledgeBaseError(file, at, f"AWS owns {layer_id!r} on {service.id}: only layers the team "
+                                                   "owns or shares can move to another party")
+            if (service.id, layer_id) in moved:
+                raise KnowledgeBaseError(file, at, f"{layer_id!r} on {service.id} is already moved by "
+                                                   f"reassign[{moved[service.id, layer_id]}]")
+            moved[service.id, layer_id] = index
+        reassignments.append(Reassignment(party=item["party"], service=service.id, layers=tuple(item["layers"]),
+                                          note=item["note"]))
+    overlay = Overlay(id=raw["id"], name=raw["name"], description=raw.get("description", ""), parties=parties,
+                      reassignments=tuple(reassignments), file=file)
+    stack = _stack_graph(graph)
+    for index, item in enumerate(reassignments):
+        service = services[item.service]
+        for layer_id in item.layers:
+            for below in nx.descendants(stack, layer_node(layer_id)):
+                below_id = graph.nodes[below]["id"]
+                if service.ownership[below_id].owner == "aws":
+                    continue
+                holder = overlay.holder(service.id, below_id)
+                if holder is not None and holder.party == item.party:
+                    continue
+                keeper = "the team" if holder is None else f"party {holder.party!r}"
+                raise KnowledgeBaseError(
+                    file, f"reassign[{index}].layers",
+                    f"{parties[item.party].name} would own {layer_id!r} on {service.id} but {keeper} keeps "
+                    f"{below_id!r} beneath it; a party must be able to trust every layer beneath its own, "
+                    f"so move {below_id!r} as well",
+                )
+    return overlay
+
+
 def _check_levels(service: Service, customisation: dict[str, Level], isolation: dict[str, Level]) -> None:
     if service.customisation not in customisation:
         raise KnowledgeBaseError(service.file, "customisation.level", f"unknown customisation level {service.customisation!r}")
@@ -212,11 +347,11 @@ def _check_levels(service: Service, customisation: dict[str, Level], isolation: 
             raise KnowledgeBaseError(service.file, f"isolation.{level}", f"unknown isolation level {level!r}")
 
 
-def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level]) -> ServiceView:
-    team, aws = [], []
-    burden = 0.0
-    patching = 0.0
-    patching_layers = []
+def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level],
+          overlay: Overlay | None = None) -> ServiceView:
+    team, aws, party = [], [], []
+    burden = party_hours = patching = 0.0
+    patching_layers, party_patching = [], []
     for layer in layers.values():  # stack order, bottom first
         own = service.ownership[layer.id]
         edge = graph.edges[service_node(service.id), layer_node(layer.id)]
@@ -224,11 +359,20 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         entry = {"id": layer.id, "name": layer.name, "owner": own.owner, "source": own.source}
         if own.note:
             entry["note"] = own.note
-        if own.owner in ("customer", "shared"):
+        moved = overlay.holder(service.id, layer.id) if overlay is not None else None
+        if moved is not None:
+            who = overlay.parties[moved.party]
+            party.append({**entry, "hours_per_month": hours, "party": who.id, "party_name": who.name,
+                          "party_note": moved.note})
+            party_hours += hours
+            if layer.patching_staff_needed:
+                party_patching.append(layer.id)
+        elif own.owner in ("customer", "shared"):
             team.append({**entry, "hours_per_month": hours})
             burden += hours
-            if layer.patching_staff_needed and own.owner == "customer":
-                patching += layer.patching_staff_needed
+            if layer.patching_staff_needed:
+                # On a shared layer the team carries its share of the patching work (e.g. rolling out AWS's images).
+                patching += layer.patching_staff_needed * edge["team_share"]
                 patching_layers.append(layer.id)
         if own.owner in ("aws", "shared"):
             aws.append(entry)
@@ -237,7 +381,9 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         by_field.setdefault(limit.field, []).append(limit)
     return ServiceView(
         service=service, team_owns=tuple(team), aws_owns=tuple(aws), burden_hours=round(burden, 2),
-        patching_staff_needed=patching, patching_layers=tuple(patching_layers),
+        patching_staff_needed=round(patching, 2), patching_layers=tuple(patching_layers),
         customisation_rank=customisation[service.customisation].rank,
         limits_by_field={k: tuple(v) for k, v in by_field.items()},
+        party_owns=tuple(party), party_hours=round(party_hours, 2), party_patching_layers=tuple(party_patching),
+        overlay=overlay.id if overlay is not None else None,
     )

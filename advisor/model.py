@@ -9,7 +9,7 @@ import networkx as nx
 
 __all__ = [
     "OWNERS", "Level", "Layer", "Incident", "Ownership", "Limit", "IsolationSupport",
-    "Service", "ServiceView", "KnowledgeBase",
+    "Service", "ServiceView", "Party", "Reassignment", "Overlay", "KnowledgeBase",
 ]
 
 OWNERS = ("aws", "customer", "shared")
@@ -111,7 +111,11 @@ class Service:
 
 @dataclass(frozen=True)
 class ServiceView:
-    """What the request path needs of a service, computed from the graph at load."""
+    """What the request path needs of a service, computed from the graph at load.
+
+    Under an organisation overlay, layers an internal party took over leave
+    team_owns (and the team's burden and patching need) for party_owns.
+    """
 
     service: Service
     team_owns: tuple[dict, ...]
@@ -121,6 +125,53 @@ class ServiceView:
     patching_layers: tuple[str, ...]
     customisation_rank: int
     limits_by_field: dict[str, tuple[Limit, ...]]
+    party_owns: tuple[dict, ...] = ()
+    party_hours: float = 0.0
+    party_patching_layers: tuple[str, ...] = ()
+    overlay: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """An internal party of the organisation, such as a platform team."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    """Layers of one service that a party takes over from the team."""
+
+    party: str
+    service: str
+    layers: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """An organisation's reassignment of team layers to its internal parties."""
+
+    id: str
+    name: str
+    description: str
+    parties: dict[str, Party]
+    reassignments: tuple[Reassignment, ...]
+    file: str
+
+    def holder(self, service_id: str, layer_id: str) -> Reassignment | None:
+        """The reassignment that moves this layer on this service, if any."""
+        for item in self.reassignments:
+            if item.service == service_id and layer_id in item.layers:
+                return item
+        return None
+
+    def summary(self) -> dict:
+        """The overlay as plain values: id, name and its parties."""
+        return {"id": self.id, "name": self.name,
+                "parties": [{"id": p.id, "name": p.name} for p in self.parties.values()]}
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,3 +191,5 @@ class KnowledgeBase:
     default_services: tuple[str, ...]
     full_stack_hours: float
     files: dict[str, str] = field(default_factory=dict)
+    overlays: dict[str, Overlay] = field(default_factory=dict)
+    overlay_views: dict[str, dict[str, ServiceView]] = field(default_factory=dict)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "profile_as_dict"]
+__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES", "profile_as_dict"]
+
+# The values a workload field with a fixed choice may take; limits and profiles use the same words.
+WORKLOAD_CHOICES = {"os": ("linux", "windows"), "arch": ("x86_64", "arm64"), "invocation": ("sync", "async")}
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,9 @@ class Workload:
     privileged: bool = False
     always_on: bool = False
     os: str = "linux"
+    arch: str | None = None
+    invocation: str | None = None
+    daemonsets: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Profile:
     weights: Weights = DEFAULT_WEIGHTS
     name: str | None = None
     services: tuple[str, ...] | None = None
+    overlay: str | None = None
 
 
 # How a sentence names the value a team asked for, per workload field.
@@ -61,6 +68,9 @@ WORKLOAD_PHRASES = {
     "privileged": "privileged containers",
     "always_on": "an always-on process",
     "os": "{value}",
+    "arch": "{value} processors",
+    "invocation": "{value} invocations",
+    "daemonsets": "Kubernetes DaemonSets",
 }
 
 
@@ -68,7 +78,7 @@ def profile_as_dict(profile: Profile) -> dict:
     """The profile as plain JSON-ready values, leaving out what was not asked."""
     data = asdict(profile)
     data["workload"] = {k: v for k, v in data["workload"].items() if v is not None}
-    for key in ("name", "services"):
+    for key in ("name", "services", "overlay"):
         if data[key] is None:
             del data[key]
         elif key == "services":

@@ -29,13 +29,15 @@ class RankedService:
     patching_staff_needed: float
     score_breakdown: dict[str, dict[str, float]]
     reasons: tuple[str, ...]
+    party_owns: tuple[dict, ...] = ()
+    party_hours_per_month: float = 0.0
 
     def as_dict(self) -> dict:
         return {
             "service": self.service, "name": self.name, "rank": self.rank, "score": self.score,
             "eligible": self.eligible, "blockers": [b.as_dict() for b in self.blockers],
-            "team_owns": list(self.team_owns), "aws_owns": list(self.aws_owns),
-            "burden_hours_per_month": self.burden_hours_per_month,
+            "team_owns": list(self.team_owns), "aws_owns": list(self.aws_owns), "party_owns": list(self.party_owns),
+            "burden_hours_per_month": self.burden_hours_per_month, "party_hours_per_month": self.party_hours_per_month,
             "capacity_hours_per_month": self.capacity_hours_per_month,
             "patching_staff_needed": self.patching_staff_needed,
             "score_breakdown": self.score_breakdown, "reasons": list(self.reasons),
@@ -49,10 +51,11 @@ class Recommendation:
     ranking: tuple[RankedService, ...]
     weights: dict[str, float]
     knowledge_base_version: str
+    overlay: dict | None = None
 
     def as_dict(self) -> dict:
         return {"ranking": [r.as_dict() for r in self.ranking], "weights": self.weights,
-                "knowledge_base_version": self.knowledge_base_version}
+                "knowledge_base_version": self.knowledge_base_version, "overlay": self.overlay}
 
 
 def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
@@ -96,8 +99,10 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
             reasons=tuple(_reasons(kb, profile, ev, place, leader, runner_up, breakdown)),
+            party_owns=view.party_owns, party_hours_per_month=view.party_hours,
         ))
-    return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version)
+    overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
+    return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version, overlay=overlay)
 
 
 def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
@@ -114,15 +119,31 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, le
     else:
         reasons.append(f"The team would own {burden:g} hours a month of security work across {owned} layers, "
                        f"{burden - hours:g} more than the {hours:g} hours it has.")
+    for party_name, entries in _by_party(view.party_owns).items():
+        hours_moved = round(sum(e["hours_per_month"] for e in entries), 2)
+        names = "; ".join(e["name"].lower() for e in entries)
+        reasons.append(f"{party_name} would own {hours_moved:g} hours a month of the work instead ({names}), "
+                       "which the team's hours do not have to cover.")
     need = view.patching_staff_needed
-    if need == 0:
+    party_patching = _by_party([e for e in view.party_owns if e["id"] in view.party_patching_layers])
+    by_party = "; ".join(f"{party} patches the {_join([e['name'].lower() for e in entries])}"
+                         for party, entries in party_patching.items())
+    if need == 0 and by_party:
+        reasons.append(f"On {name}, {by_party}, so the team needs no patching staff.")
+    elif need == 0:
         reasons.append(f"AWS patches the instance operating system and container runtime on {name}, "
                        "so no patching staff is needed.")
     else:
         layer_names = " and ".join(kb.layers[l].name.lower() for l in view.patching_layers)
         verdict = "enough" if profile.patching_staff >= need else "too few"
-        reasons.append(f"The team patches the {layer_names} itself, which takes about {need:g} "
-                       f"{'person' if need == 1 else 'people'}; it has {profile.patching_staff} ({verdict}).")
+        people = f"about {need:g} {'person' if need == 1 else 'people'}; it has {profile.patching_staff} ({verdict})"
+        if all(view.service.ownership[l].owner == "shared" for l in view.patching_layers):
+            sentence = f"The team rolls out the patches AWS publishes for the {layer_names}, which takes {people}."
+        else:
+            sentence = f"The team patches the {layer_names} itself, which takes {people}."
+        if by_party:
+            sentence = sentence[:-1] + f"; {by_party}."
+        reasons.append(sentence)
     asked = kb.customisation_levels[profile.customisation]
     offered = kb.customisation_levels[view.service.customisation]
     relation = "covers" if offered.rank >= asked.rank else "falls short of"
@@ -154,3 +175,14 @@ def _position(ev: Evaluation, place: int, leader: Evaluation | None, runner_up: 
                 f"{runner_up.view.service.name}.{lost_text}")
     gap = round(leader.score, 1) - round(ev.score, 1)
     return f"Ranks {ordinal} with {ev.score:.1f} points, {gap:.1f} behind {leader.view.service.name}.{lost_text}"
+
+
+def _by_party(entries) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for entry in entries:
+        grouped.setdefault(entry["party_name"], []).append(entry)
+    return grouped
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

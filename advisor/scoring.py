@@ -23,7 +23,8 @@ __all__ = ["Blocker", "Evaluation", "COMPONENTS", "evaluate", "evaluate_all", "o
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
 ISOLATION_FIT = {"yes": 1.0, "with_effort": 0.5, "no": 0.0}
-OS_NAMES = {"linux": "Linux", "windows": "Windows"}
+VALUE_NAMES = {"linux": "Linux", "windows": "Windows", "x86_64": "x86-64", "arm64": "Arm (arm64)",
+               "sync": "synchronous", "async": "asynchronous"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _breaks(limit: Limit, asked: object) -> bool:
         return asked is not None and asked > limit.value
     if limit.kind == "not_supported":
         return asked is True
-    return asked not in limit.values
+    return asked is not None and asked not in limit.values
 
 
 def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
@@ -110,7 +111,11 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
         sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {name}'s {limit.label}"
         bound = limit.value
     elif limit.field == "os":
-        sentence = f"a {OS_NAMES.get(asked, asked)} workload cannot run here: {name} {limit.label}"
+        sentence = f"a {VALUE_NAMES.get(asked, asked)} workload cannot run here: {name} {limit.label}"
+        bound = list(limit.values)
+    elif limit.kind == "allowed":
+        phrase = WORKLOAD_PHRASES[limit.field].format(value=VALUE_NAMES.get(asked, asked))
+        sentence = f"a workload that needs {phrase} cannot run here: {name} {limit.label}"
         bound = list(limit.values)
     else:
         sentence = f"the workload needs {WORKLOAD_PHRASES[limit.field]}, but {name} {limit.label}"
@@ -120,12 +125,24 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
 
 
 def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
-    """The precomputed views of the services a profile asks about, in the order it names them."""
+    """The precomputed views of the services a profile asks about, in the order it names them.
+
+    With an organisation overlay the views are the overlay's: layers its parties took over
+    count for them, not for the team.
+    """
+    errors: dict[str, list[str]] = {}
+    views = kb.views
+    if profile.overlay is not None:
+        views = kb.overlay_views.get(profile.overlay, {})
+        if not views:
+            errors["overlay"] = [f"unknown overlay {profile.overlay!r}"]
     ids = profile.services or kb.default_services
     unknown = [sid for sid in ids if sid not in kb.views]
     if unknown:
-        raise ProfileError({"services": [f"unknown service {sid!r}" for sid in unknown]})
-    return [kb.views[sid] for sid in ids]
+        errors["services"] = [f"unknown service {sid!r}" for sid in unknown]
+    if errors:
+        raise ProfileError(errors)
+    return [views[sid] for sid in ids]
 
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .model import KnowledgeBase
+from .model import KnowledgeBase, Overlay
 
 __all__ = ["knowledge_snapshot"]
 
 
 @lru_cache(maxsize=64)
-def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...]) -> dict:
+def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...], overlay_id: str | None = None) -> dict:
     """Layers in stack order, each service's owner per layer, and who must act on each incident.
+
+    With an organisation overlay, a layer an internal party took over has the owner
+    ``party:<id>`` (``shared`` stays ``shared`` when AWS keeps its part) and names the
+    party, so a report can show three parties: AWS, the party and the team.
 
     Examples
     --------
@@ -22,32 +26,45 @@ def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...]) -> dict:
     >>> snap["matrix"]["guest_os"]["ec2"]["owner"]  # doctest: +SKIP
     'customer'
     """
+    overlay = kb.overlays[overlay_id] if overlay_id is not None else None
     layers = [{"id": l.id, "name": l.name, "description": l.description, "position": l.position,
                "hours_per_month": l.hours_per_month, "hours_basis": l.hours_basis, "runs_on": list(l.runs_on)}
               for l in kb.layers.values()]
-    matrix = {
-        layer_id: {sid: {"owner": kb.services[sid].ownership[layer_id].owner,
-                         "note": kb.services[sid].ownership[layer_id].note,
-                         "source": kb.services[sid].ownership[layer_id].source}
-                   for sid in service_ids}
-        for layer_id in kb.layers
-    }
+    matrix = {layer_id: {sid: _cell(kb, overlay, sid, layer_id) for sid in service_ids} for layer_id in kb.layers}
     incidents = []
     for incident in kb.incidents.values():
         who = {}
         for sid in service_ids:
-            owners = {kb.services[sid].ownership[l].owner for l in incident.layers}
-            team_layers = [l for l in incident.layers if kb.services[sid].ownership[l].owner in ("customer", "shared")]
-            if owners == {"aws"}:
-                actor = "aws"
-            elif owners == {"customer"}:
-                actor = "team"
-            else:
-                actor = "both"
-            who[sid] = {"acts": actor, "team_layers": team_layers}
+            cells = {l: matrix[l][sid] for l in incident.layers}
+            party_layers = [l for l, c in cells.items() if "party" in c]
+            team_layers = [l for l, c in cells.items() if c["owner"] in ("customer", "shared") and "party" not in c]
+            actors = set()
+            if any(c["owner"] in ("aws", "shared") for c in cells.values()):
+                actors.add("aws")
+            actors |= {f"party:{c['party']}" for c in cells.values() if "party" in c}
+            if team_layers:
+                actors.add("team")
+            # "acts" keeps its two-party meaning (aws, team or both); "actors" names every party that acts.
+            entry = {"acts": next(iter(actors)) if len(actors) == 1 else "both", "team_layers": team_layers}
+            if party_layers:
+                entry["party_layers"] = party_layers
+                entry["actors"] = sorted(actors)
+            who[sid] = entry
         incidents.append({"id": incident.id, "name": incident.name, "kind": incident.kind,
                           "description": incident.description, "source": incident.source, "note": incident.note,
                           "layers": list(incident.layers), "who_acts": who})
     services = [{"id": sid, "name": kb.services[sid].name, "model": kb.services[sid].model} for sid in service_ids]
     return {"version": kb.version, "reviewed_on": kb.reviewed_on.isoformat(), "layers": layers,
-            "services": services, "matrix": matrix, "incidents": incidents}
+            "services": services, "matrix": matrix, "incidents": incidents,
+            "overlay": overlay.summary() if overlay is not None else None}
+
+
+def _cell(kb: KnowledgeBase, overlay: Overlay | None, service_id: str, layer_id: str) -> dict:
+    own = kb.services[service_id].ownership[layer_id]
+    cell = {"owner": own.owner, "note": own.note, "source": own.source}
+    moved = overlay.holder(service_id, layer_id) if overlay is not None else None
+    if moved is not None:
+        if own.owner == "customer":
+            cell["owner"] = f"party:{moved.party}"
+        cell.update(party=moved.party, party_name=overlay.parties[moved.party].name, party_note=moved.note)
+    return cell

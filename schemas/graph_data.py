@@ -1,10 +1,15 @@
 """Schemas of the knowledge-base files in graph_data/; unknown keys are errors."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema"]
+from advisor.profile import WORKLOAD_CHOICES
+
+__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema"]
 
 ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be lower-case letters, digits and underscores")
-SOURCE_HOSTS = ("https://docs.aws.amazon.com/", "https://aws.amazon.com/", "https://serverlessland.com/")
+# AWS documentation, AWS's own sites, and files in AWS's own GitHub organisation (some newer
+# services are described first in AWS-authored repositories).
+SOURCE_HOSTS = ("https://docs.aws.amazon.com/", "https://aws.amazon.com/", "https://serverlessland.com/",
+                "https://github.com/aws/")
 
 
 class Source(fields.String):
@@ -13,7 +18,7 @@ class Source(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if value != "seed" and not value.startswith(SOURCE_HOSTS):
-            raise ValidationError("must be an AWS documentation URL or 'seed'")
+            raise ValidationError("must be an AWS documentation URL (or a file in AWS's GitHub organisation) or 'seed'")
         return value
 
 
@@ -106,8 +111,10 @@ class IsolationSchema(_Strict):
             raise ValidationError("an unsupported level needs 'unblock': what would make the service eligible", "unblock")
 
 
-LIMIT_FIELDS = ["max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb", "gpu", "privileged", "always_on", "os"]
+LIMIT_FIELDS = ["max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb", "gpu", "privileged", "always_on", "os",
+                "arch", "invocation", "daemonsets"]
 NUMERIC_FIELDS = {"max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb"}
+CHOICE_FIELDS = set(WORKLOAD_CHOICES)
 
 
 class LimitSchema(_Strict):
@@ -127,8 +134,20 @@ class LimitSchema(_Strict):
             raise ValidationError("a 'max' limit needs a numeric workload field and a 'value'", "value")
         if kind == "allowed" and not data.get("values"):
             raise ValidationError("an 'allowed' limit needs 'values'", "values")
-        if kind == "not_supported" and name in NUMERIC_FIELDS | {"os"}:
+        if kind == "allowed" and name not in CHOICE_FIELDS:
+            raise ValidationError(f"an 'allowed' limit applies to {', '.join(sorted(CHOICE_FIELDS))}", "kind")
+        if kind == "not_supported" and name in NUMERIC_FIELDS | CHOICE_FIELDS:
             raise ValidationError("'not_supported' applies to yes/no workload fields", "kind")
+        if kind == "allowed":
+            wrong = [v for v in data["values"] if v not in WORKLOAD_CHOICES[name]]
+            if wrong:
+                raise ValidationError(f"{wrong[0]!r} is not one of {', '.join(WORKLOAD_CHOICES[name])}", "values")
+        for key, value in data.get("when", {}).items():
+            if key in NUMERIC_FIELDS:
+                raise ValidationError(f"{key!r} is numeric and cannot be a condition", "when")
+            allowed = WORKLOAD_CHOICES.get(key, (True, False))
+            if value not in allowed or isinstance(value, bool) != (key not in WORKLOAD_CHOICES):
+                raise ValidationError(f"a condition on {key!r} must be one of {', '.join(map(str, allowed))}", "when")
 
 
 class ServiceFileSchema(_Strict):
@@ -141,3 +160,26 @@ class ServiceFileSchema(_Strict):
     isolation = fields.Dict(keys=fields.String(), values=fields.Nested(IsolationSchema), required=True)
     ownership = fields.Dict(keys=fields.String(), values=fields.Nested(OwnershipSchema), required=True)
     limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+
+
+class PartySchema(_Strict):
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    description = fields.String(load_default="")
+
+
+class ReassignmentSchema(_Strict):
+    party = fields.String(required=True, validate=ID)
+    service = fields.String(required=True, validate=ID)
+    layers = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(min=1))
+    note = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class OverlayFileSchema(_Strict):
+    """An organisation overlay: internal parties and the team layers they take over on named services."""
+
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    description = fields.String(load_default="")
+    parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
+    reassign = fields.List(fields.Nested(ReassignmentSchema), required=True, validate=validate.Length(min=1))

@@ -2,6 +2,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from advisor import DEFAULT_WEIGHTS, Profile, Weights, Workload
+from advisor.profile import WORKLOAD_CHOICES
 
 from .text import PlainText
 
@@ -27,7 +28,14 @@ class WorkloadSchema(_Strict):
     gpu = fields.Boolean(metadata={"description": "Needs a GPU."})
     privileged = fields.Boolean(metadata={"description": "Needs privileged containers or host access."})
     always_on = fields.Boolean(metadata={"description": "Runs as a process that never stops (not per request or event)."})
-    os = fields.String(validate=validate.OneOf(["linux", "windows"]), metadata={"description": "Operating system the code needs."})
+    os = fields.String(validate=validate.OneOf(WORKLOAD_CHOICES["os"]), metadata={"description": "Operating system the code needs."})
+    arch = fields.String(validate=validate.OneOf(WORKLOAD_CHOICES["arch"]),
+                         metadata={"description": "Processor architecture the code is built for; any when left out."})
+    invocation = fields.String(
+        validate=validate.OneOf(WORKLOAD_CHOICES["invocation"]),
+        metadata={"description": "How runs start: sync (a caller waits for the answer) or async (events, queues, "
+                                 "streams); some run-time limits depend on it."})
+    daemonsets = fields.Boolean(metadata={"description": "Needs Kubernetes DaemonSets (an agent pod on every node)."})
 
 
 class WeightsSchema(_Strict):
@@ -63,6 +71,10 @@ class ProfileSchema(_Strict):
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not a service id")),
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Service ids to rank; the knowledge base's default set when left out."})
+    overlay = fields.String(
+        validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not an overlay id"),
+        metadata={"description": "Id of an organisation overlay: layers an internal party (such as a platform team) "
+                                 "takes over from the team.", "example": "platform_team"})
 
     @validates_schema
     def _weights_not_all_zero(self, data, **kwargs):
@@ -81,6 +93,7 @@ class ProfileSchema(_Strict):
             workload=Workload(**data.get("workload", {})),
             weights=Weights(**{**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}),
             name=data.get("name"), services=tuple(data["services"]) if "services" in data else None,
+            overlay=data.get("overlay"),
         )
 
 

@@ -1,18 +1,21 @@
-"""Saved assessments under /api/v1/assessments: create, read, list."""
+"""Saved assessments under /api/v1/assessments: create, read, list, and rerun on the current knowledge base."""
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from adapters.repository import Assessment, AssessmentStore, IdempotencyConflict
-from advisor import rank, profile_as_dict
+from advisor import ProfileError, rank, profile_as_dict
+from advisor.rerun import compare_results
 from advisor.snapshot import knowledge_snapshot
 from schemas.profile import profile_schema
+from schemas.rerun import rerun_result_schema
 
-from .api import knowledge_base
+from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
 from .problems import ApiProblem
 from .validation import load_or_422
@@ -38,7 +41,7 @@ def save_assessment(data: dict, idempotency_key: str | None = None) -> tuple[Ass
     profile = load_or_422(profile_schema, data)
     recommendation = rank(kb, profile)
     result = recommendation.as_dict()
-    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking))
+    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
     try:
         return store().add(profile_as_dict(profile), result, kb.version,
@@ -63,7 +66,22 @@ def assessment_json(assessment: Assessment) -> dict:
     recommendation["profile"] = assessment.profile
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
-            "recommendation": recommendation, "links": links(assessment.id)}
+            "recommendation": recommendation, "links": links(assessment.id),
+            "warnings": knowledge_warnings(_reviewed_on(assessment))}
+
+
+def _reviewed_on(assessment: Assessment) -> date | None:
+    """The review date of the knowledge an assessment was made with, from its snapshot."""
+    reviewed = (assessment.result.get("knowledge") or {}).get("reviewed_on")
+    return date.fromisoformat(reviewed) if reviewed else None
+
+
+def find(assessment_id: str) -> Assessment:
+    """The saved assessment with this id, or a 404 problem."""
+    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
+    if assessment is None:
+        raise ApiProblem(404, "Not Found", "No assessment has this id.")
+    return assessment
 
 
 @bp.post("")
@@ -84,10 +102,35 @@ def create_assessment():
 @bp.get("/<assessment_id>")
 def get_assessment(assessment_id: str):
     """One saved assessment."""
-    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
-    if assessment is None:
-        raise ApiProblem(404, "Not Found", "No assessment has this id.")
-    return jsonify(assessment_json(assessment))
+    return jsonify(assessment_json(find(assessment_id)))
+
+
+@bp.post("/<assessment_id>/rerun")
+def rerun_assessment(assessment_id: str):
+    """Rank a saved assessment's profile again on the current knowledge base and say what changed (RerunResultSchema).
+
+    Nothing is stored: the saved assessment stays as it was. To keep the new ranking, POST its
+    profile to /api/v1/assessments.
+    """
+    assessment = find(assessment_id)
+    kb = knowledge_base()
+    try:
+        profile = profile_schema.load(assessment.profile)
+        recommendation = rank(kb, profile)
+    except (ValidationError, ProfileError) as exc:
+        errors = exc.messages if isinstance(exc, ValidationError) else exc.errors
+        raise ApiProblem(409, "Cannot rerun", "The saved profile cannot be ranked on the current knowledge base "
+                         "(it names what the knowledge base no longer holds).", errors=errors) from None
+    result = recommendation.as_dict()
+    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
+    body = compare_results(assessment.result, result)
+    body["knowledge_base_version"]["old"] = assessment.knowledge_base_version
+    del result["knowledge"]
+    result["profile"] = profile_as_dict(profile)
+    body.update(assessment_id=assessment.id, recommendation=result, warnings=knowledge_warnings(),
+                links={"assessment": links(assessment.id)["self"],
+                       "save": url_for("assessments.create_assessment")})
+    return jsonify(rerun_result_schema.dump(body))
 
 
 @bp.get("")

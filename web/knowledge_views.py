@@ -4,8 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from advisor import KnowledgeBase, UnknownServiceError
+from advisor.export import node_link
+from schemas.knowledge import graph_schema
 
-__all__ = ["service_summaries", "service_detail", "layer_list"]
+__all__ = ["service_summaries", "service_detail", "layer_list", "graph_document"]
 
 
 @lru_cache(maxsize=8)
@@ -58,3 +60,8 @@ def layer_list(kb: KnowledgeBase) -> dict:
          "incidents": list(l.incidents)}
         for l in kb.layers.values()
     ], "knowledge_base_version": kb.version}
+
+
+@lru_cache(maxsize=8)
+def graph_document(kb: KnowledgeBase) -> dict:
+    return graph_schema.dump(node_link(kb))

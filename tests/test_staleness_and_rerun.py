@@ -1,0 +1,118 @@
+"""Knowledge ages: answers warn past the configured age, and a saved assessment can be rerun to see what changed."""
+import shutil
+
+import pytest
+
+from schemas.rerun import RerunResultSchema
+
+REVIEWED = "2026-11-28"  # reviewed_on in graph_data/knowledge_base.toml
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'advisor.sqlite3'}"
+
+
+def client_for(make_app, db, **config):
+    return make_app(DATABASE_URL=db, **config).test_client()
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("today, max_age, stale", [
+    ("2026-11-28", 180, False),
+    ("2027-05-27", 180, False),  # exactly 180 days old
+    ("2027-05-28", 180, True),
+    ("2026-12-09", 10, True),
+])
+def test_a_recommendation_warns_only_past_the_configured_age(make_app, db, profile, today, max_age, stale):
+    client = client_for(make_app, db, TODAY=today, KB_MAX_AGE_DAYS=max_age)
+    warnings = client.post("/api/v1/recommendations", json=profile).get_json()["warnings"]
+    if not stale:
+        assert warnings == []
+        return
+    (warning,) = warnings
+    assert warning["code"] == "stale_knowledge_base" and warning["reviewed_on"] == REVIEWED
+    assert warning["age_days"] > max_age == warning["max_age_days"]
+    assert f"more than the {max_age} days allowed" in warning["message"]
+
+
+def test_the_maximum_age_comes_from_the_environment(monkeypatch, make_app, db):
+    monkeypatch.setenv("ADVISOR_KB_MAX_AGE_DAYS", "30")
+    assert make_app(DATABASE_URL=db).config["KB_MAX_AGE_DAYS"] == 30
+
+
+def test_a_saved_assessment_warns_once_the_knowledge_it_used_grows_old(make_app, db, profile):
+    created = client_for(make_app, db, TODAY="2026-12-01").post("/api/v1/assessments", json=profile).get_json()
+    assert created["warnings"] == []
+    later = client_for(make_app, db, TODAY="2027-08-01")
+    body = later.get(f"/api/v1/assessments/{created['id']}").get_json()
+    assert [w["code"] for w in body["warnings"]] == ["stale_knowledge_base"]
+    assert {k: v for k, v in body.items() if k != "warnings"} == {k: v for k, v in created.items() if k != "warnings"}
+
+
+def test_rerun_on_an_unchanged_knowledge_base_finds_no_difference(make_app, db, profile):
+    client = client_for(make_app, db)
+    created = client.post("/api/v1/assessments", json={**profile, "services": ["ecs", "eks", "lambda"]}).get_json()
+    response = client.post(f"/api/v1/assessments/{created['id']}/rerun")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert RerunResultSchema().validate(body) == {}
+    assert body["changed"] is False and body["ranking_changes"] == [] and body["ownership_changes"] == []
+    assert body["knowledge_base_version"]["old"] == body["knowledge_base_version"]["new"]
+    assert body["recommendation"]["ranking"] == created["recommendation"]["ranking"]
+    assert body["links"]["assessment"] == f"/api/v1/assessments/{created['id']}"
+
+
+def test_rerun_after_the_knowledge_base_changes_shows_what_moved_and_keeps_the_original(make_app, db, graph_copy, profile):
+    old = client_for(make_app, db)
+    created = old.post("/api/v1/assessments", json=profile).get_json()
+    edit(graph_copy / "layers.toml", "hours_per_month = 10\n", "hours_per_month = 60\n")  # application code
+    edit(graph_copy / "services" / "fargate.toml", '[ownership.data]\nowner = "shared"', '[ownership.data]\nowner = "customer"')
+    new = client_for(make_app, db, GRAPH_DATA=str(graph_copy))
+    body = new.post(f"/api/v1/assessments/{created['id']}/rerun").get_json()
+    assert body["changed"] is True
+    versions = body["knowledge_base_version"]
+    assert versions["old"] == created["knowledge_base_version"] != versions["new"]
+    changed_scores = {c["service"]: c for c in body["ranking_changes"]}
+    assert set(changed_scores) == {"ec2", "ecs", "fargate", "lambda"}
+    assert all(c["old"]["score"] != c["new"]["score"] for c in changed_scores.values())
+    fargate = next(c for c in body["ownership_changes"] if c["service"] == "fargate")
+    assert {"layer": "data", "owner": {"old": "shared", "new": "customer"},
+            "team_hours_per_month": {"old": 2.0, "new": 4.0}} in fargate["layers"]
+    code = next(l for l in fargate["layers"] if l["layer"] == "application_code")
+    assert code["team_hours_per_month"] == {"old": 10.0, "new": 60.0} and code["owner"]["old"] == code["owner"]["new"]
+    assert fargate["burden_hours_per_month"] == {"old": 34.0, "new": 86.0}
+    assert fargate["team_gains"] == [] and fargate["team_loses"] == []
+    assert new.get(f"/api/v1/assessments/{created['id']}").get_json()["recommendation"] == created["recommendation"]
+
+
+def test_rerun_reports_layers_the_team_gains_or_loses(make_app, db, graph_copy, profile):
+    created = client_for(make_app, db).post("/api/v1/assessments", json=profile).get_json()
+    edit(graph_copy / "services" / "lambda.toml", '[ownership.logging]\nowner = "customer"', '[ownership.logging]\nowner = "aws"')
+    body = client_for(make_app, db, GRAPH_DATA=str(graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun").get_json()
+    lam = next(c for c in body["ownership_changes"] if c["service"] == "lambda")
+    assert lam["team_loses"] == ["logging"] and lam["team_gains"] == []
+
+
+def test_rerun_of_an_unknown_assessment_is_a_404(make_app, db):
+    response = client_for(make_app, db).post("/api/v1/assessments/" + "0" * 32 + "/rerun")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_rerun_when_the_overlay_is_gone_is_a_409_naming_it(make_app, db, graph_copy, profile):
+    created = client_for(make_app, db).post("/api/v1/assessments", json={**profile, "overlay": "platform_team"}).get_json()
+    shutil.rmtree(graph_copy / "overlays")
+    response = client_for(make_app, db, GRAPH_DATA=str(graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun")
+    assert response.status_code == 409 and set(response.get_json()["errors"]) == {"overlay"}
+
+
+def test_rerun_stores_nothing(make_app, db, profile):
+    client = client_for(make_app, db)
+    created = client.post("/api/v1/assessments", json=profile).get_json()
+    client.post(f"/api/v1/assessments/{created['id']}/rerun")
+    assert client.get("/api/v1/assessments").get_json()["total"] == 1
