@@ -66,6 +66,6 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            self._run(self.pg_ctl, "-D", self.data, "-m", "fast", "-w", "stop")
+            self._run(self.pg_ctl, "-D", self.data, "-m", "immediate", "-w", "stop")  # throwaway data: no checkpoint needed
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
