@@ -6,10 +6,11 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify
+from flask_wtf.csrf import CSRFProtect
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
-from web import api, assessments
+from web import api, assessments, pages, reports
 from web.problems import register_error_handlers
 
 
@@ -45,6 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
+        WTF_CSRF_ENABLED=True,
+        # A token lives as long as the browser session, so a form left open for a while still submits.
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -58,8 +63,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.create_schema()
     app.extensions["advisor.store"] = store
 
+    # Form posts carry a CSRF token; the JSON API is not cookie-authenticated, so it needs none.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    csrf.exempt(assessments.bp)
+
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(reports.bp)
     register_error_handlers(app)
 
     @app.get("/healthz")
