@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from web import api, assessments, pages, reports
+from web.cli import advise
 from web.problems import register_error_handlers
 
 
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(reports.bp)
     register_error_handlers(app)
+    app.cli.add_command(advise)
 
     @app.get("/healthz")
     def healthz():
