@@ -83,7 +83,9 @@ def _nice_top(value: float) -> tuple[float, float]:
     return math.ceil(value / step - 1e-9) * step, step
 
 
-_LABEL_W, _LEFT, _RIGHT, _ROW, _BAR = 236, 244, 560, 30, 16
+# Service names end at _LABEL_W, bars run from _LEFT to _RIGHT, and the rest of _WIDTH leaves room for the
+# value after the longest bar ("97.9 (ruled out)", "86 h (56 over)").
+_WIDTH, _LABEL_W, _LEFT, _RIGHT, _ROW, _BAR = 720, 236, 244, 560, 30, 16
 
 
 def score_chart(ranking: list[dict]) -> Chart:
@@ -105,7 +107,7 @@ def score_chart(ranking: list[dict]) -> Chart:
         lines.append(Line(x, top - 4, x, bottom))
         texts.append(Text(x, bottom + 14, str(tick), anchor="middle", size=11))
     summary = "; ".join(f"{e['name']} {e['score']:.1f}{'' if e['eligible'] else ' (ruled out)'}" for e in ranking)
-    return Chart("chart-score", "Score out of 100 for each service", summary, 640, bottom + 22,
+    return Chart("chart-score", "Score out of 100 for each service", summary, _WIDTH, bottom + 22,
                  tuple(rects), tuple(texts), tuple(lines))
 
 
@@ -140,11 +142,11 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
         tick += step
     cap_x = x_of(capacity)
     lines.append(Line(cap_x, top - 8, cap_x, bottom + 2, stroke=PALETTE["ink"], width=2, dash="5 3"))
-    texts.append(Text(min(max(cap_x, _LEFT + 70), 640 - 70), 12, f"the team has {_num(capacity)} h", anchor="middle",
+    texts.append(Text(min(max(cap_x, _LEFT + 70), _WIDTH - 70), 12, f"the team has {_num(capacity)} h", anchor="middle",
                       size=11, weight="bold"))
     summary = "; ".join(f"{e['name']} {_num(e['burden_hours_per_month'])} hours" for e in ranking)
     return Chart(chart_id, f"Team-owned hours a month against the {_num(capacity)} hours the team has",
-                 summary + f"; the team has {_num(capacity)} hours.", 640, bottom + 22,
+                 summary + f"; the team has {_num(capacity)} hours.", _WIDTH, bottom + 22,
                  tuple(rects), tuple(texts), tuple(lines))
 
 
