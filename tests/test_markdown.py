@@ -47,3 +47,16 @@ def test_the_hostile_names_escape_every_metacharacter():
     for name in HOSTILE_NAMES:
         escaped = escape_markdown(name)
         assert not re.search(r"(?<!\\)[<>\[\]()#|]", escaped), escaped
+
+
+def test_the_record_can_be_made_from_a_plain_api_answer(client, profile):
+    """Without a knowledge snapshot (a POST /api/v1/recommendations answer) the record has every MADR part."""
+    from web.markdown_report import render_markdown
+    answer = client.post("/api/v1/recommendations", json={**profile, "name": "Batch jobs"}).get_json()
+    text = render_markdown(answer["profile"], answer)
+    assert text.startswith("# Choose the compute platform for Batch jobs\n")
+    for heading in ("## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
+                    "## Decision Outcome", "## Pros and Cons of the Options"):
+        assert f"\n{heading}\n" in text
+    assert f'Chosen option: "{answer["ranking"][0]["name"]}"' in text
+    assert "What happens when" not in text and "* Date: not saved" in text

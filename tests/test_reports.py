@@ -3,7 +3,6 @@ import html as html_lib
 import io
 import json
 import re
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 

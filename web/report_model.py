@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from .charts import OWNER_LABELS, hours_chart, score_chart, stack_chart
 
-__all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "date_text", "source_label", "num"]
+__all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "date_text", "source_label", "num",
+           "ACTOR_LABELS"]
 
 ACTOR_LABELS = {"aws": "AWS acts", "team": "The team acts", "both": "Both act"}
 WORKLOAD_LABELS = {
