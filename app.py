@@ -10,11 +10,13 @@ from pathlib import Path
 import click
 from flask import Flask, jsonify
 from flask.cli import ScriptInfo
+from flask_wtf.csrf import CSRFProtect
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBaseError
-from web import api, assessments, cli
+from web import api, assessments, kb_cli, pages, reports
+from web.cli import advise
 from web.problems import register_error_handlers
 
 log = logging.getLogger("advisor.app")
@@ -75,6 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
+        WTF_CSRF_ENABLED=True,
+        # A token lives as long as the browser session, so a form left open for a while still submits.
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -92,9 +98,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.create_schema()
     app.extensions["advisor.store"] = store
 
+    # Form posts carry a CSRF token; the JSON API is not cookie-authenticated, so it needs none.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    csrf.exempt(assessments.bp)
+
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
-    app.cli.add_command(cli.kb_cli)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(reports.bp)
+    app.cli.add_command(kb_cli.kb_cli)
+    app.cli.add_command(advise)
     register_error_handlers(app)
 
     @app.get("/healthz")

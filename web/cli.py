@@ -1,114 +1,124 @@
-"""`flask --app app kb ...`: check and export the knowledge base, from a shell or the knowledge base's own CI."""
+"""The command line: ``flask --app app advise PROFILE.json [--format text|md|json]``.
+
+Each profile file is read, validated by the same schema as the API and
+ranked; the recommendation is printed as readable text, as the Markdown
+decision record, or as the API's JSON. A file that cannot be used gives a
+message naming the file and what is wrong with it, and a non-zero exit.
+"""
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
-from adapters.graph_files import load_knowledge_base
-from advisor import KnowledgeBase, KnowledgeBaseError
-from advisor.export import dot_text, graphml_text, node_link, summary
-from advisor.staleness import staleness_warning
+from advisor import ProfileError
+from advisor.snapshot import knowledge_snapshot
 
-from .api import today
+from .api import knowledge_base, recommend
+from .jsonbody import loads_strict
+from .markdown_report import render_markdown
+from .problems import ApiProblem
+from .report_model import chosen_service, num
+from .validation import field_messages
 
-__all__ = ["kb_cli"]
-
-kb_cli = AppGroup("kb", help="Check and export the knowledge base.")
-
-_PATH = click.option("--path", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Knowledge-base folder to use instead of the app's (GRAPH_DATA, set by ADVISOR_GRAPH_DATA).")
+__all__ = ["advise", "advise_file", "render_text", "ProfileFileError"]
 
 
-def _knowledge_base(path: Path | None) -> tuple[KnowledgeBase, str]:
-    """The knowledge base at path, or the app's; a broken one ends the command with its file and field."""
-    where = str(path) if path is not None else current_app.config["GRAPH_DATA"]
+class ProfileFileError(click.ClickException):
+    """A profile file that cannot be read or is not a valid profile; exits with status 1."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path}: {problem}")
+
+
+def _read_profile(path: Path) -> dict:
     try:
-        if path is not None:
-            return load_knowledge_base(path), where
-        error = current_app.extensions.get("advisor.kb_error")
-        if error is not None:
-            raise error
-        return current_app.extensions["advisor.kb"], where
-    except KnowledgeBaseError as exc:
-        raise click.ClickException(f"the knowledge base in {where} is invalid: {exc.file}: {exc.field}: {exc.message}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileFileError(path, "no such file.") from None
+    except IsADirectoryError:
+        raise ProfileFileError(path, "a folder, not a profile file; give the path of one JSON profile.") from None
+    except OSError as exc:
+        raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileFileError(path, f"not UTF-8 text (byte {exc.start}).") from None
+    try:
+        data = loads_strict(text)
+    except ValueError as exc:
+        raise ProfileFileError(path, f"{exc}.") from None
+    if not isinstance(data, dict):
+        raise ProfileFileError(path, "not a profile: the file must hold one JSON object.")
+    return data
 
 
-@kb_cli.command("check")
-@_PATH
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--fail-if-stale", is_flag=True,
-              help="Exit non-zero when the review date is older than ADVISOR_KB_MAX_AGE_DAYS allows.")
-def check(path: Path | None, as_json: bool, fail_if_stale: bool) -> None:
-    """Validate the knowledge base and summarise it; exits non-zero naming the file and field of the first error."""
-    kb, where = _knowledge_base(path)
-    facts = summary(kb)
-    max_age = current_app.config["KB_MAX_AGE_DAYS"]
-    warning = staleness_warning(kb.reviewed_on, today(), max_age)
-    facts["staleness"] = {"age_days": (today() - kb.reviewed_on).days, "max_age_days": max_age,
-                          "stale": warning is not None}
-    if as_json:
-        click.echo(json.dumps(facts, indent=2, sort_keys=True))
-    else:
-        click.echo(_text(where, facts))
-    if warning is not None:
-        click.echo(f"warning: {warning['message']}", err=True)
-        if fail_if_stale:
-            click.get_current_context().exit(1)
+def _invalid(path: Path, messages: dict) -> ProfileFileError:
+    fields = field_messages(messages)
+    listing = "\n".join(f"  {field}: {' '.join(texts)}" for field, texts in sorted(fields.items()))
+    noun = "field is" if len(fields) == 1 else "fields are"
+    return ProfileFileError(path, f"not a valid profile; {len(fields)} {noun} wrong:\n{listing}")
 
 
-def _text(where: str, facts: dict) -> str:
-    counts, age = facts["counts"], facts["staleness"]
-    lines = [
-        f"The knowledge base in {where} is valid.",
-        f"Version {facts['version']}, reviewed on {facts['reviewed_on']} "
-        f"({age['age_days']} days ago; {age['max_age_days']} allowed).",
-        f"{_count(counts['layers'], 'layer')}, {_count(counts['services'], 'service')} "
-        f"({counts['default_services']} ranked by default), {_count(counts['incidents'], 'incident')}, "
-        f"{_count(counts['limits'], 'limit')}, {_count(counts['overlays'], 'overlay')}; "
-        f"{_count(counts['cited_facts'], 'cited fact')} from {_count(counts['distinct_sources'], 'source')}.",
-        "Team burden per service (hours a month, patching staff):",
-    ]
-    width = max(len(s["id"]) for s in facts["services"])
-    for s in facts["services"]:
-        marker = "default" if s["default"] else "       "
-        lines.append(f"  {s['id']:<{width}}  {s['burden_hours_per_month']:6.1f} h  {s['patching_staff_needed']:4.2f}"
-                     f"  {marker}  {s['file']}")
-    for overlay in facts["overlays"]:
-        lines.append(f"Overlay {overlay['id']} ({overlay['file']}): {overlay['name']}")
-        names = {p["id"]: p["name"] for p in overlay["parties"]}
-        for move in overlay["moves"]:
-            lines.append(f"  on {move['service']}, {names[move['party']]} takes {', '.join(move['layers'])} "
-                         f"({move['team_hours_moved']:g} team hours a month)")
-    return "\n".join(lines)
+def advise_file(path: Path) -> dict:
+    """The recommendation for one profile file, with the knowledge snapshot a report needs."""
+    data = _read_profile(path)
+    try:
+        result = recommend(data)
+    except ApiProblem as exc:
+        if exc.status != 422 or not exc.errors:
+            raise ProfileFileError(path, exc.detail) from None
+        raise _invalid(path, exc.errors) from None
+    except ProfileError as exc:  # valid in shape, but names services the knowledge base does not hold
+        raise _invalid(path, exc.errors) from None
+    services = tuple(entry["service"] for entry in result["ranking"])
+    return {**result, "knowledge": knowledge_snapshot(knowledge_base(), services)}
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+def render_text(result: dict, width: int = 88) -> str:
+    """A readable ranking for a terminal: each service with its score, hours, reasons and blockers."""
+    profile = result["profile"]
+    wrap = textwrap.TextWrapper(width=width, initial_indent="   - ", subsequent_indent="     ")
+    lines = [f"{profile.get('name') or 'Unnamed application'}: {num(profile['security_hours_per_month'])} security "
+             f"hours a month, {profile['patching_staff']} patching staff, {profile['customisation']} customisation, "
+             f"{profile['isolation']} isolation",
+             f"Knowledge base {result['knowledge_base_version']}", ""]
+    for entry in result["ranking"]:
+        state = f"{entry['score']:.1f} points" if entry["eligible"] else "ruled out"
+        lines.append(f"{entry['rank']}. {entry['name']}: {state}, team owns {num(entry['burden_hours_per_month'])} "
+                     f"hours a month (has {num(entry['capacity_hours_per_month'])})")
+        for blocker in entry["blockers"]:
+            lines += textwrap.wrap(f"Blocked: {blocker['sentence']}. {blocker['unblock']}", width=width,
+                                   initial_indent="   ! ", subsequent_indent="     ")
+        for reason in entry["reasons"]:
+            lines += wrap.wrap(reason)
+        lines.append("")
+    chosen = chosen_service(result)
+    lines.append(f"Recommended: {chosen['name']}." if chosen else
+                 "No service fits: every one is ruled out by a hard limit (see the blockers above).")
+    return "\n".join(lines) + "\n"
 
 
-_WRITERS = {
-    "json": lambda kb: json.dumps(node_link(kb), indent=2, ensure_ascii=False) + "\n",
-    "graphml": graphml_text,
-    "dot": dot_text,
-}
+def _render(result: dict, fmt: str) -> str:
+    if fmt == "json":
+        api_json = {k: v for k, v in result.items() if k != "knowledge"}
+        return json.dumps(api_json, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return render_markdown(result["profile"], result, created_at=datetime.now(timezone.utc))
+    columns = shutil.get_terminal_size((88, 24)).columns
+    return render_text(result, width=max(60, min(columns, 100)))
 
 
-@kb_cli.command("export")
-@_PATH
-@click.option("--format", "fmt", type=click.Choice(sorted(_WRITERS)), default="json", show_default=True,
-              help="json: node-link JSON; graphml: for graph tools; dot: for Graphviz diagrams.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write; standard output when left out.")
-def export(path: Path | None, fmt: str, output: Path | None) -> None:
-    """Export the knowledge graph, every fact with its source, as node-link JSON, GraphML or DOT."""
-    kb, _ = _knowledge_base(path)
-    text = _WRITERS[fmt](kb)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {fmt} ({len(text.encode()):,} bytes) to {output}.", err=True)
+@click.command("advise")
+@click.argument("profile_file", metavar="PROFILE.json", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="text for people at a terminal, md for a Markdown decision record, json for the API's JSON.")
+@with_appcontext
+def advise(profile_file: Path, fmt: str) -> None:
+    """Print the recommendation for the profile in PROFILE.json."""
+    click.echo(_render(advise_file(profile_file), fmt), nl=False)

@@ -13,7 +13,7 @@ from flask import request
 
 from .problems import ApiProblem
 
-__all__ = ["read_json_object"]
+__all__ = ["read_json_object", "loads_strict"]
 
 _MAX_INT_DIGITS = 400
 
@@ -71,3 +71,16 @@ def read_json_object() -> dict:
     if not isinstance(data, dict):
         raise ApiProblem(400, "Bad Request", "The body must be a JSON object.")
     return data
+
+
+def loads_strict(text: str):
+    """Parse JSON text by the same strict rules as request bodies; ValueError with a plain reason otherwise."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
+                          parse_int=_bounded_int, parse_constant=_no_constants)
+    except _BadJson as exc:
+        raise ValueError(f"not acceptable JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None

@@ -5,6 +5,7 @@ import json
 import logging
 
 from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
@@ -68,6 +69,13 @@ def register_error_handlers(app: Flask) -> None:
     def _kb(exc: KnowledgeBaseError):
         log.error("knowledge base error: %s", exc)
         return _page_or_problem(500, "Knowledge base error", "The knowledge base could not be used.")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        log.info("form refused: %s", exc.description)
+        return _page_or_problem(400, "The form could not be accepted",
+                                "The form was not sent from this site's own page, or its security token has expired "
+                                "(nothing was saved). Open the form again and resend it.")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

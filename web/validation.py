@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError
 
 from .problems import ApiProblem
 
-__all__ = ["load_or_422", "field_paths"]
+__all__ = ["load_or_422", "field_paths", "field_messages"]
 
 
 def field_paths(messages, prefix: str = "") -> list[str]:
@@ -17,6 +17,18 @@ def field_paths(messages, prefix: str = "") -> list[str]:
         path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
         paths.extend(field_paths(value, path))
     return paths
+
+
+def field_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages flattened to {dotted field path: [messages]}."""
+    if not isinstance(messages, dict):
+        return {prefix or "(body)": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        for field, texts in field_messages(value, path).items():
+            flat.setdefault(field, []).extend(texts)
+    return flat
 
 
 def load_or_422(schema: Schema, data):

@@ -1,0 +1,221 @@
+"""Reports of saved assessments: the page, the PDF and the Markdown decision record, and that they never change."""
+import html as html_lib
+import io
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+
+from form_helpers import HOSTILE_NAMES, Elements, assert_no_inline_code
+
+HTML = {"Accept": "text/html"}
+MADR_HEADINGS = ["## Context and Problem Statement", "## Decision Drivers", "## Considered Options",
+                 "## Decision Outcome", "### Consequences", "## Pros and Cons of the Options"]
+
+
+def save(client, body) -> dict:
+    response = client.post("/api/v1/assessments", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.data
+    return response.get_json()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def saved(client, profile):
+    return save(client, {**profile, "name": "Payments API", "workload": {"max_duration_minutes": 60}})
+
+
+def test_the_report_shows_ranking_ownership_matrix_diagrams_incidents_and_inputs(client, saved):
+    response = client.get(saved["links"]["report_html"], headers=HTML)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    text = html_lib.unescape(html)
+    ranking = saved["recommendation"]["ranking"]
+    first, lambda_entry = ranking[0], next(r for r in ranking if r["service"] == "lambda")
+    assert f"<strong>{first['name']}</strong> fits best" in text
+    for section in ("recommendation", "services", "matrix", "incidents", "inputs"):
+        assert f'id="{section}"' in html
+    # scores and hours as SVG bars, one stacked diagram per service
+    assert 'id="chart-score"' in html and 'id="chart-hours"' in html
+    for entry in ranking:
+        assert f'id="stack-{entry["service"]}"' in html
+    assert html.count("<svg") == 2 + 2 * len(ranking)
+    # blockers in plain words, with what would unblock them
+    assert lambda_entry["blockers"][0]["sentence"] in text and lambda_entry["blockers"][0]["unblock"] in text
+    # what the team and AWS own, hours against capacity, sources as links
+    assert f"What the team would own on {first['name']}" in text and f"What AWS would own on {first['name']}" in text
+    assert "more than the 20 hours the team has" in text
+    assert 'href="https://docs.aws.amazon.com/' in html
+    # the matrix: a row per layer, a column per service, the owner in each cell
+    matrix = html.split('class="matrix"', 1)[1].split("</table>", 1)[0]
+    assert matrix.count("<tr>") == 1 + 15
+    assert matrix.count('class="owner owner--') == 15 * len(ranking)
+    # incidents and who acts
+    assert "Log4Shell" in text and "runc container breakout" in text and "Spectre and Meltdown" in text
+    assert "The team acts" in text and "AWS acts" in text
+    # the inputs, the date and the knowledge-base version
+    assert "Longest single run" in text and "60 minutes" in text
+    assert saved["knowledge_base_version"] in text
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', html)
+    assert saved["id"] in text
+
+
+def test_the_report_carries_no_inline_script_or_style(client, saved):
+    assert_no_inline_code(client.get(saved["links"]["report_html"]).get_data(as_text=True))
+
+
+def test_the_charts_are_accessible_images(client, saved):
+    page = Elements(client.get(saved["links"]["report_html"]).get_data(as_text=True))
+    for svg in page.all("svg"):
+        assert svg["role"] == "img"
+        title, desc = svg["aria-labelledby"].split()
+        page.by_id(title), page.by_id(desc)
+
+
+def test_the_report_is_marked_up_for_print(client, saved):
+    html = client.get(saved["links"]["report_html"]).get_data(as_text=True)
+    assert re.search(r'<link rel="stylesheet" href="/static/css/print.css" media="print">', html)
+    with client.get("/static/css/print.css") as response:
+        css = response.get_data(as_text=True)
+    assert "size: A4" in css and "break-inside: avoid" in css and 'content: " (" attr(href) ")"' in css
+    assert html.count('class="major"') == 5  # each starts a new printed page
+
+
+@pytest.mark.parametrize("suffix", ["", ".pdf", ".md"])
+def test_an_unknown_report_is_a_404_page(client, suffix):
+    response = client.get(f"/reports/{'0' * 32}{suffix}", headers=HTML)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "No saved report has this address" in response.get_data(as_text=True)
+
+
+def test_the_markdown_is_a_madr_record_choosing_the_first_eligible_service(client, saved):
+    response = client.get(saved["links"]["report_markdown"])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith("inline; filename=")
+    md = response.get_data(as_text=True)
+    assert md.startswith("# Choose the compute platform for Payments API\n")
+    assert "* Status: proposed" in md and f"* Date: {saved['created_at'][:10]}" in md
+    positions = [md.index(h + "\n") for h in MADR_HEADINGS]
+    assert positions == sorted(positions)
+    first = saved["recommendation"]["ranking"][0]
+    outcome = md.split("## Decision Outcome", 1)[1].split("## Pros and Cons", 1)[0]
+    assert f'Chosen option: "{first["name"]}"' in outcome
+    drivers = md.split("## Decision Drivers", 1)[1].split("## Considered Options", 1)[0]
+    assert "* Security hours a month: 20" in drivers and "* Longest single run: 60 minutes" in drivers
+    options = md.split("## Considered Options", 1)[1].split("## Decision Outcome", 1)[0]
+    assert options.count("\n* ") == 4
+    assert "* Bad, because it is ruled out: A run of 60 minutes exceeds AWS Lambda's 15-minute maximum." in md
+    assert "Good, because AWS owns" in md and "Bad, because the team owns" in md
+
+
+def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile):
+    record = save(client, {**profile, "workload": {"gpu": True, "os": "windows", "max_duration_minutes": 60},
+                           "services": ["lambda", "fargate"]})
+    md = client.get(record["links"]["report_markdown"]).get_data(as_text=True)
+    assert "No option is chosen" in md and "Chosen option" not in md
+    html = client.get(record["links"]["report_html"]).get_data(as_text=True)
+    assert "No service fits" in html
+
+
+def test_the_pdf_is_a_real_pdf_naming_the_first_ranked_service(client, saved):
+    response = client.get(saved["links"]["report_pdf"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'inline; filename="advisor-report-{saved["id"]}.pdf"'
+    assert response.data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(response.data))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = pdf_text(response.data)
+    assert saved["recommendation"]["ranking"][0]["name"] in text
+    assert "Responsibility matrix" in text and "What happens when" in text
+    # The print stylesheet was applied: no navigation, and the links are spelled out.
+    assert "Saved reports" not in text and "Download as PDF" not in text
+    assert "https://docs.aws.amazon.com/" in text
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list = []
+
+    def do_GET(self):
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_pdf_renderer_reads_nothing_from_the_network(app):
+    """Only the app's static files are read: a stylesheet or image elsewhere is never fetched."""
+    from web.pdf import html_to_pdf
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        elsewhere = f"http://127.0.0.1:{server.server_address[1]}"
+        html = (f'<link rel="stylesheet" href="{elsewhere}/evil.css"><img src="{elsewhere}/pixel.png">'
+                '<link rel="stylesheet" href="/static/css/print.css"><p>Hello</p>')
+        pdf = html_to_pdf(html, base_url="http://localhost/", static_folder=app.static_folder,
+                          static_url_path=app.static_url_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pdf.startswith(b"%PDF-") and "Hello" in pdf_text(pdf)
+    assert _Recorder.hits == []
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_name_is_shown_as_text_in_the_page_and_the_markdown(client, profile, name):
+    record = save(client, {**profile, "name": name})
+    html = client.get(record["links"]["report_html"]).get_data(as_text=True)
+    assert name not in html or not any(c in name for c in "<>")
+    assert html_lib.escape(name, quote=False) in html
+    assert_no_inline_code(html)
+
+    md = client.get(record["links"]["report_markdown"]).get_data(as_text=True)
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    title = re.match(r"<h1>(.*?)</h1>", rendered).group(1)
+    assert html_lib.unescape(title) == f"Choose the compute platform for {name}"
+    assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered.split("</h1>")[0]
+    assert 'href="javascript' not in rendered
+    assert rendered.count("<h1>") == 1
+    drivers = rendered.split("Decision Drivers</h2>", 1)[1].split("</ul>", 1)[0]
+    assert f"<li>Application name: {html_lib.escape(name, quote=False)}</li>" in drivers
+
+
+def test_a_hostile_name_is_plain_text_in_the_pdf(client, profile):
+    name = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:1)"
+    record = save(client, {**profile, "name": name})
+    text = pdf_text(client.get(record["links"]["report_pdf"]).data)
+    assert name in text.replace("\n", " ")
+
+
+def test_the_report_never_changes_after_the_knowledge_base_changes(make_app, tmp_path, graph_copy, profile):
+    database = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    before = make_app(DATABASE_URL=database).test_client()
+    record = save(before, {**profile, "name": "Payments API"})
+    formats = ("report_html", "report_markdown")
+    originals = {f: before.get(record["links"][f], headers=HTML).get_data(as_text=True) for f in formats}
+
+    layers = graph_copy / "layers.toml"
+    layers.write_text(layers.read_text().replace('name = "Application code"', 'name = "Application code (revised)"')
+                      .replace("hours_per_month = 10\n", "hours_per_month = 50\n", 1))
+    incidents = graph_copy / "incidents.toml"
+    incidents.write_text(incidents.read_text().replace("AWS patched its hypervisors", "AWS rebuilt its hypervisors"))
+    after = make_app(DATABASE_URL=database, GRAPH_DATA=str(graph_copy)).test_client()
+    live_layers = after.get("/api/v1/layers").get_json()["layers"]
+    assert "Application code (revised)" in [layer["name"] for layer in live_layers]
+
+    for f in formats:
+        assert after.get(record["links"][f], headers=HTML).get_data(as_text=True) == originals[f]
+    assert "revised" not in originals["report_html"] and "AWS patched its hypervisors" in originals["report_html"]

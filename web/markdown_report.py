@@ -1,0 +1,170 @@
+"""A recommendation as a Markdown architecture decision record, in the shape of MADR.
+
+Title, status and date; context and problem statement; decision drivers (the
+profile); considered options (the services); decision outcome (the first
+eligible service, with the reasons); pros and cons of each option (what the
+team and AWS would own, hours against capacity, blockers). The knowledge
+snapshot, when the result carries one, adds who acts in each incident.
+
+What a person typed (the application name) is escaped so that no Markdown
+or HTML in it takes effect: it cannot open a link, a heading, a table cell
+or a tag. Text from the knowledge base is escaped too, more lightly.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from .report_model import ACTOR_LABELS, chosen_service, input_rows, num
+
+__all__ = ["render_markdown", "escape_markdown", "escape_prose"]
+
+# Every character that can start Markdown or HTML syntax anywhere in a line,
+# plus the ones GitHub gives meaning to (mentions, math, strikethrough).
+_STRICT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$@:])")
+# Inline syntax only; block syntax is handled at the start of the text.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>&|~$])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$))")
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?"
+                       r"(#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def escape_markdown(text: str) -> str:
+    """Escape text a person typed so that it shows literally: every Markdown and HTML metacharacter."""
+    return _STRICT.sub(r"\\\1", _one_line(text))
+
+
+def escape_prose(text: str) -> str:
+    """Escape trusted prose (the knowledge base) so it cannot form tags, links, emphasis or table cells."""
+    escaped = _INLINE.sub(r"\\\1", _one_line(text))
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _link(source: str) -> str:
+    if source == "seed":
+        return "the seed article"
+    if _SAFE_URL.fullmatch(source):
+        return f"<{source}>"
+    return escape_prose(source)
+
+
+def _lower_first(name: str) -> str:
+    """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles') stay as they are."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _names(items: list[dict], hours: bool = False) -> str:
+    parts = []
+    for item in items:
+        text = escape_prose(_lower_first(item["name"]))
+        notes = (["shared"] if item.get("owner") == "shared" else []) + \
+            ([f"{num(item['hours_per_month'])} h"] if hours and item.get("hours_per_month") else [])
+        if notes:
+            text += f" ({', '.join(notes)})"
+        parts.append(text)
+    return ", ".join(parts) or "nothing"
+
+
+def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[str]:
+    lines = [f"* Good, because AWS owns {_names(entry['aws_owns'])}."]
+    burden = entry["burden_hours_per_month"]
+    if burden <= capacity:
+        lines.append(f"* Good, because the team's {num(burden)} hours a month of security work fit within the "
+                     f"{num(capacity)} it has.")
+    else:
+        lines.append(f"* Bad, because the team's {num(burden)} hours a month of security work are "
+                     f"{num(round(burden - capacity, 2))} more than the {num(capacity)} it has.")
+    need = entry["patching_staff_needed"]
+    if need == 0:
+        lines.append("* Good, because no patching staff is needed.")
+    elif patching_staff >= need:
+        lines.append(f"* Good, because the {num(patching_staff)} patching staff cover the {num(need)} needed.")
+    else:
+        lines.append(f"* Bad, because it needs {num(need)} patching staff and the team has {num(patching_staff)}.")
+    lines.append(f"* Bad, because the team owns {_names(entry['team_owns'], hours=True)}.")
+    for blocker in entry["blockers"]:
+        lines.append(f"* Bad, because it is ruled out: {escape_prose(blocker['sentence'])}. "
+                     f"{escape_prose(blocker['unblock'])} (source: {_link(blocker['source'])})")
+    return lines
+
+
+def _incidents(knowledge: dict) -> list[str]:
+    names = {s["id"]: s["name"] for s in knowledge["services"]}
+    layer_names = {layer["id"]: layer["name"] for layer in knowledge["layers"]}
+    lines = ["### What happens when…", ""]
+    for incident in knowledge["incidents"]:
+        lines += [f"#### {escape_prose(incident['name'])}", "",
+                  f"{escape_prose(incident['description'])} {escape_prose(incident['note'])} "
+                  f"(source: {_link(incident['source'])})", "",
+                  "| Service | Who must act | Team layers hit |", "| --- | --- | --- |"]
+        for sid, who in incident["who_acts"].items():
+            team = ", ".join(escape_prose(layer_names.get(l, l)) for l in who["team_layers"]) or "none"
+            lines.append(f"| {escape_prose(names.get(sid, sid))} | {ACTOR_LABELS[who['acts']]} | {team} |")
+        lines.append("")
+    return lines
+
+
+def render_markdown(profile: dict, result: dict, *, created_at: datetime | None = None,
+                    assessment_id: str | None = None, report_url: str | None = None) -> str:
+    """The recommendation as a MADR decision record; ``result`` is the API's recommendation JSON.
+
+    Examples
+    --------
+    >>> text = render_markdown(profile, result)  # doctest: +SKIP
+    >>> text.splitlines()[0]  # doctest: +SKIP
+    '# Choose the compute platform for Payments API'
+    """
+    name = profile.get("name")
+    subject = escape_markdown(name) if name else "the application"
+    capacity, staff = profile["security_hours_per_month"], profile["patching_staff"]
+    ranking = result["ranking"]
+    chosen = chosen_service(result)
+    knowledge = result.get("knowledge")
+    lines = [f"# Choose the compute platform for {subject}", "",
+             "* Status: proposed",
+             f"* Date: {created_at.date().isoformat() if created_at else 'not saved'}",
+             f"* Knowledge base: version {escape_prose(result['knowledge_base_version'])}"
+             + (f", reviewed {escape_prose(knowledge['reviewed_on'])}" if knowledge else "")]
+    if assessment_id:
+        lines.append(f"* Assessment: {escape_prose(assessment_id)}")
+    if report_url and _SAFE_URL.fullmatch(report_url):
+        lines.append(f"* Full report: <{report_url}>")
+    lines += ["", "## Context and Problem Statement", "",
+              f"Where should {subject} run on AWS, and which security work would the team own there? The team can "
+              f"spend {num(capacity)} hours a month on security work and has {num(staff)} "
+              f"{'person' if staff == 1 else 'people'} who can patch operating systems and runtimes. This record "
+              f"compares {len(ranking)} compute services by the layers of the AWS Shared Responsibility Model the "
+              "team would own on each.", "",
+              "## Decision Drivers", ""]
+    lines += [f"* {label}: {escape_markdown(value) if label == 'Application name' else escape_prose(value)}"
+              for label, value in input_rows(profile)]
+    lines += ["", "## Considered Options", ""]
+    for entry in ranking:
+        state = f"{entry['score']:.1f} points" if entry["eligible"] else \
+            f"ruled out by {len(entry['blockers'])} hard limit{'s' if len(entry['blockers']) > 1 else ''}"
+        lines.append(f"* {escape_prose(entry['name'])} ({state})")
+    lines += ["", "## Decision Outcome", ""]
+    if chosen:
+        lines += [f"Chosen option: \"{escape_prose(chosen['name'])}\", because it comes out best of the eligible "
+                  f"options, with {chosen['score']:.1f} points out of 100:", ""]
+        lines += [f"* {escape_prose(reason)}" for reason in chosen["reasons"]]
+        lines += ["", "### Consequences", ""] + _pros_and_cons(chosen, capacity, staff)
+    else:
+        lines.append("No option is chosen: every considered option is ruled out by a hard limit. The pros and cons "
+                     "below say what would make each one eligible.")
+    lines += ["", "## Pros and Cons of the Options", ""]
+    for entry in ranking:
+        lines += [f"### {escape_prose(entry['name'])}", ""]
+        lines += [f"Rank {entry['rank']}, {entry['score']:.1f} points." if entry["eligible"] else
+                  f"Rank {entry['rank']}, ruled out ({entry['score']:.1f} points before its hard limits).", ""]
+        lines += _pros_and_cons(entry, capacity, staff) + [""]
+    lines += ["## More Information", "",
+              "Made by the Shared-Responsibility Advisor. Hours are planning assumptions for one typical workload, "
+              "not AWS figures; each ownership fact cites its source in the full report.", ""]
+    if knowledge:
+        lines += _incidents(knowledge)
+    return "\n".join(lines).rstrip("\n") + "\n"

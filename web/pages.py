@@ -1,0 +1,40 @@
+"""The requirements form: GET / shows it, POST / saves an assessment and sends the browser to its report."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from schemas.profile_form import profile_form_schema
+
+from .api import knowledge_base
+from .assessments import save_assessment
+from .problems import ApiProblem
+from .profile_form import DEFAULTS, LABELS, field_id, form_errors
+
+bp = Blueprint("pages", __name__)
+
+
+def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
+    kb = knowledge_base()
+    body = render_template("pages/form.html", values=values, errors=errors, labels=LABELS, field_id=field_id,
+                           customisation_levels=list(kb.customisation_levels.values()),
+                           isolation_levels=list(kb.isolation_levels.values()), kb_version=kb.version)
+    return body, status
+
+
+@bp.get("/")
+def form():
+    """The requirements form, filled in with sensible defaults."""
+    return _render_form(dict(DEFAULTS), {})
+
+
+@bp.post("/")
+def submit():
+    """Save the assessment and redirect (303) to its report; re-show the form (422) beside any bad field."""
+    data = profile_form_schema.load(request.form)
+    try:
+        assessment, _ = save_assessment(data)
+    except ApiProblem as exc:
+        if exc.status != 422 or not exc.errors:
+            raise
+        return _render_form(request.form.to_dict(), form_errors(exc.errors), 422)
+    return redirect(url_for("reports.report", assessment_id=assessment.id), 303)

@@ -1,0 +1,42 @@
+"""HTML to PDF with WeasyPrint, reading stylesheets from the app's static folder and never the network.
+
+WeasyPrint is imported when the first PDF is asked for, so the service
+starts (and serves everything else) on machines without Pango.
+"""
+from __future__ import annotations
+
+import mimetypes
+from urllib.parse import unquote, urlsplit
+
+from werkzeug.security import safe_join
+
+from .problems import ApiProblem
+
+__all__ = ["html_to_pdf"]
+
+
+def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path: str) -> bytes:
+    """Render HTML as PDF; URLs under base_url + static_url_path are read from static_folder, all others refused."""
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except (ImportError, OSError):  # OSError: the Pango or HarfBuzz system libraries are missing
+        raise ApiProblem(503, "PDF not available",
+                         "This server cannot make PDFs (WeasyPrint or its system libraries are missing). "
+                         "Open the report page and print it from the browser instead.") from None
+
+    prefix = base_url.rstrip("/") + static_url_path.rstrip("/") + "/"
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(prefix):
+                raise ValueError(f"only the app's static files are read, not {url[:100]}")
+            path = safe_join(static_folder, unquote(urlsplit(url[len(prefix):]).path))
+            if path is None:
+                raise ValueError("path outside the static folder")
+            with open(path, "rb") as handle:
+                body = handle.read()
+            mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": mimetype})
+
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()

@@ -1,0 +1,67 @@
+"""What the requirements form shows: defaults, labels and error messages keyed by form field name."""
+from __future__ import annotations
+
+from .validation import field_messages
+
+__all__ = ["DEFAULTS", "LABELS", "form_errors", "field_id"]
+
+# What a first-time visitor sees filled in: a small team without dedicated
+# operations staff, the most common case the advisor is asked about.
+DEFAULTS = {
+    "security_hours_per_month": "20",
+    "patching_staff": "0",
+    "customisation": "low",
+    "isolation": "standard",
+    "workload.os": "linux",
+}
+
+LABELS = {
+    "name": "Application name",
+    "security_hours_per_month": "Security hours a month",
+    "patching_staff": "Patching staff",
+    "customisation": "Customisation needed",
+    "isolation": "Isolation needed",
+    "workload.max_duration_minutes": "Longest single run",
+    "workload.memory_gb": "Memory",
+    "workload.vcpu": "vCPUs",
+    "workload.ephemeral_storage_gb": "Local scratch space",
+    "workload.gpu": "Needs a GPU",
+    "workload.privileged": "Needs privileged containers or host access",
+    "workload.always_on": "Runs as an always-on process",
+    "workload.os": "Operating system",
+}
+
+# Plainer words for marshmallow's generic messages, per field; any other
+# message (ranges, lengths) is shown as the schema words it.
+_PLAINER = {
+    "security_hours_per_month": {
+        "Missing data for required field.": "Enter how many hours a month the team can spend on security, for example 20.",
+        "Not a valid number.": "Enter the hours as a number, for example 20 or 7.5.",
+    },
+    "patching_staff": {
+        "Missing data for required field.": "Enter how many people can patch, for example 0 or 2.",
+        "Not a valid integer.": "Enter a whole number of people, for example 0 or 2.",
+    },
+    "customisation": {"Missing data for required field.": "Choose how much control the team needs."},
+    "isolation": {"Missing data for required field.": "Choose the isolation the workload needs."},
+}
+_NUMBER = "Enter a number, or leave it blank if it does not matter."
+
+
+def field_id(form_name: str) -> str:
+    """The HTML id of a form field: dots become dashes."""
+    return "f-" + form_name.replace(".", "-")
+
+
+def form_errors(messages: dict | list) -> dict[str, list[str]]:
+    """marshmallow's messages as {form field name: [plain messages]}; whole-form messages under "_form"."""
+    flat = field_messages(messages)
+    if "(body)" in flat:
+        flat["_form"] = flat.pop("(body)")
+    return {field: [_plainer(field, text) for text in texts] for field, texts in flat.items()}
+
+
+def _plainer(field: str, text: str) -> str:
+    if field.startswith("workload.") and text == "Not a valid number.":
+        return _NUMBER
+    return _PLAINER.get(field, {}).get(text, text)
