@@ -13,8 +13,9 @@ The score is 100 times the weighted mean of the parts.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from operator import mul
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
@@ -23,7 +24,7 @@ from .profile import WORKLOAD_PHRASES, Profile, Workload
 __all__ = [
     "Blocker", "Evaluation", "COMPONENTS", "ISOLATION_FIT", "OS_NAMES", "evaluate", "evaluate_all", "order",
     "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit", "weighted_score",
-    "weight_tuple", "limits_broken",
+    "weight_tuple", "limits_broken", "breaks",
 ]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
@@ -87,7 +88,7 @@ def weight_tuple(profile: Profile) -> tuple[float, ...]:
 
 def weighted_score(fits: tuple[float, ...], weights: tuple[float, ...]) -> float:
     """100 times the weighted mean of the fits."""
-    return 100.0 * sum(f * x for f, x in zip(fits, weights)) / sum(weights)
+    return 100.0 * sum(map(mul, fits, weights)) / sum(weights)
 
 
 def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> Evaluation:
@@ -122,26 +123,28 @@ def _with_others(blocker: Blocker, others: int) -> Blocker:
 
 def limits_broken(view: ServiceView, workload: Workload) -> Iterator[Limit]:
     """The service's hard limits that the workload breaks, in data-file order per field."""
-    for field, limits in view.limits_by_field.items():
-        asked = getattr(workload, field)
+    asked = vars(workload)
+    for limits in view.limits_by_field.values():
         for limit in limits:
-            if limit.when and any(getattr(workload, k) != v for k, v in limit.when):
-                continue
-            if _breaks(limit, asked):
+            if breaks(limit, asked):
                 yield limit
+
+
+def breaks(limit: Limit, asked: Mapping[str, object]) -> bool:
+    """Whether a workload, given as its fields, breaks one hard limit (when its condition holds)."""
+    if limit.when and any(asked[k] != v for k, v in limit.when):
+        return False
+    value = asked[limit.field]
+    if limit.kind == "max":
+        return value is not None and value > limit.value
+    if limit.kind == "not_supported":
+        return value is True
+    return value not in limit.values
 
 
 def _limit_blockers(view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
     workload = profile.workload
     return tuple(_blocker(view, limit, getattr(workload, limit.field)) for limit in limits_broken(view, workload))
-
-
-def _breaks(limit: Limit, asked: object) -> bool:
-    if limit.kind == "max":
-        return asked is not None and asked > limit.value
-    if limit.kind == "not_supported":
-        return asked is True
-    return asked not in limit.values
 
 
 def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
