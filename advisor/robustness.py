@@ -58,7 +58,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from operator import mul, sub
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_PHRASES, Profile
@@ -88,8 +88,7 @@ BOOLEAN_WORKLOAD = ("gpu", "privileged", "always_on")
 WORKLOAD_FIELDS = (*NUMERIC_WORKLOAD, *BOOLEAN_WORKLOAD, "os")
 
 
-@dataclass(frozen=True)
-class Threshold:
+class Threshold(NamedTuple):
     """The nearest value of one input that puts another service first."""
 
     input: str
@@ -217,14 +216,17 @@ class _Probe:
         def beyond(k):
             return low <= k <= high and (value(k) - current) * direction > 0
 
+        crossings = sorted(crossings, key=lambda c: c * direction)
+        # Before the first crossing every rival trails by more than the slack: no need to re-rank there.
+        safe_until = crossings[0] - direction * 1e-9 * (1 + abs(crossings[0]))
         tried: dict[int, int] = {}
 
         def first_on_grid(k):
             if k not in tried:
-                tried[k] = first_at(value(k))
+                tried[k] = 0 if (safe_until - value(k)) * direction > 0 else first_at(value(k))
             return tried[k]
 
-        for c in sorted(crossings, key=lambda c: c * direction):
+        for c in crossings:
             k0 = math.floor(c * scale) if direction > 0 else math.ceil(c * scale)
             for k in (k0, k0 + direction, k0 + 2 * direction):
                 if beyond(k) and (first := first_on_grid(k)) != 0:
@@ -361,36 +363,30 @@ class _Probe:
         would outrank it if eligible (a challenger) is freed; a change that alters neither's
         status is passed over, and only their limits give candidate values.
         """
-        views = self.views
+        views, blocked = self.views, self.blocked
         keys = [(order_key(False, sc, v), order_key(True, sc, v)) for sc, v in zip(self.scores, views)]
-        lead = keys[0][self.blocked[0]]
-        contenders = [0, *(i for i, k in enumerate(keys) if self.blocked[i] and k[0] < lead)]
+        lead = keys[0][blocked[0]]
+        contenders = [0, *(i for i, k in enumerate(keys) if blocked[i] and k[0] < lead)]
         asked = vars(self.profile.workload)
         found = []
         for field in WORKLOAD_FIELDS:
-            watch = [i for i in contenders if field in views[i].limits_reading]
-            if not watch:
-                continue
-            free = [i for i in watch if not self._held(i, field, asked)]
+            held = {i: self._held(i, field, asked) for i, v in enumerate(views) if field in v.limits_reading}
+            free = [i for i in contenders if held.get(i) is False]
             if not free:
-                continue  # blocked whatever the field, by isolation or another field's limit
+                continue  # no contender reads the field, or each stays blocked by something else
 
-            def first_with(value, field=field, free=free):
+            def first_with(value, field=field, free=free, held=held):
                 changed = {**asked, field: value}
-                if all(any(breaks(limit, changed) for limit in views[i].limits_reading[field]) == self.blocked[i]
-                       for i in free):
+                status = {i: held[i] or any(breaks(limit, changed) for limit in views[i].limits_reading[field])
+                          for i in held}
+                if all(status[i] == blocked[i] for i in free):
                     return 0  # no contender changes status
-                blocked = list(self.blocked)
-                for i, view in enumerate(views):
-                    if field in view.limits_reading:
-                        blocked[i] = self._held(i, field, asked) or any(
-                            breaks(limit, changed) for limit in view.limits_reading[field])
-                return min((key[b], i) for i, (key, b) in enumerate(zip(keys, blocked)))[1]
+                return min((key[status.get(i, blocked[i])], i) for i, key in enumerate(keys))[1]
 
             current = asked[field]
             if field in NUMERIC_WORKLOAD:
-                limits = [limit for i in free for limit in views[i].limits_reading[field]]
-                found += self._limit_field(field, current, limits, first_with)
+                found += self._limit_field(field, current, [l for i in free for l in views[i].limits_reading[field]],
+                                           first_with)
                 continue
             for value in ([not current] if field in BOOLEAN_WORKLOAD else sorted(set(OS_NAMES) - {current})):
                 if (first := first_with(value)) != 0:
@@ -412,30 +408,31 @@ class _Probe:
         a value a condition names)."""
         name = f"workload.{field}"
         scale, low, high = STEPS[name]
-        points = {-1: set(), 1: set()}
+        up, down = set(), set()
         for limit in limits:
             if limit.field == field and limit.kind == "max":
-                points[1].add(math.floor(limit.value * scale) + 1)
-                points[-1].add(math.floor(limit.value * scale))
+                up.add(math.floor(limit.value * scale) + 1)
+                down.add(math.floor(limit.value * scale))
             for key, value in limit.when:
                 if key == field and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    points[1].add(math.ceil(value * scale))
-                    points[-1].add(math.floor(value * scale))
+                    up.add(math.ceil(value * scale))
+                    down.add(math.floor(value * scale))
         found = []
-        for direction in (-1, 1):
+        for direction, points in ((1, up), (-1, down)):
             if current is None and direction < 0:
                 continue  # not asked is the smallest demand there is
 
             def beyond(k, direction=direction):
                 return low <= k <= high and (current is None or (k / scale - current) * direction > 0)
 
-            for k in sorted((k for k in points[direction] if beyond(k)), key=lambda k: k * direction):
+            for k in sorted((k for k in points if beyond(k)), key=lambda k: k * direction):
                 if (first := first_with(k / scale)) != 0:
                     while beyond(k - direction) and (back := first_with((k - direction) / scale)) != 0:
                         k, first = k - direction, back
                     found.append(self._threshold(name, k / scale, current,
                                                  "increase" if direction > 0 else "decrease", first))
                     break
+        found.reverse()  # decrease before increase, as for every other input
         return found
 
 
