@@ -48,10 +48,13 @@ that are linear in each number between known kinks (the burden fit bends at each
 service's burden, the patching fit at each service's patching need; a weight enters the
 numerator linearly under a denominator every service shares), so each rival's lead over
 the leader is piecewise linear and its zero crossings are solved for. Workload numbers
-only move hard limits, so the candidates are the limit values. Each candidate is then
-snapped to the grid and checked with the same fit functions and sort key the ranking uses;
-levels and yes/no values are all tried. The search is bounded by the number of kinks,
-limits and levels, and deterministic.
+only move hard limits, so the candidates are the limit values of the services that could
+take first place (the leader, or a blocked service that would outrank it if eligible).
+Each candidate is snapped to the grid and re-ranked with the same fit functions and sort
+key the ranking uses; each other level and yes/no value is tried. A change that leaves
+every rival more than 0.0001 points behind the leader (too little for the ranking's
+rounding to matter) is passed over without re-ranking. The search is bounded by the number
+of kinks, limits and levels, reuses the profile's evaluations, and is deterministic.
 """
 from __future__ import annotations
 
@@ -143,9 +146,10 @@ def robustness(kb: KnowledgeBase, profile: Profile, evaluations: list[Evaluation
 
     Examples
     --------
+    >>> profile = Profile(20, 0, "low", "standard")  # doctest: +SKIP
     >>> r = robustness(kb, profile, evaluate_all(kb, profile))  # doctest: +SKIP
-    >>> r.label, r.thresholds[0].sentence  # doctest: +SKIP
-    ('close', 'With 43 security hours a month, Amazon ECS on EC2 would rank first.')
+    >>> r.label, r.margin, r.thresholds[0].sentence  # doctest: +SKIP
+    ('close', 2.0, 'With dedicated isolation needed, Amazon ECS on EC2 would rank first.')
     """
     eligible = [e for e in evaluations if e.eligible]
     margin = round(round(eligible[0].score, 1) - round(eligible[1].score, 1), 1) if len(eligible) >= 2 else None
@@ -175,6 +179,8 @@ class _Probe:
         self.scores = [e.score for e in evaluations]
         self.blockers = [e.blockers for e in evaluations]
         self.blocked = [bool(b) for b in self.blockers]
+        self.isolation_blocked = [any(b.field == "isolation" for b in bs) for bs in self.blockers]
+        self.limit_blocked = [any(b.field != "isolation" for b in bs) for bs in self.blockers]
         self.weights = weight_tuple(profile)
         self.slack = 1e-6 * sum(self.weights)
         # evaluations come in ranking order, so index 0 leads. Only services as blocked as the
@@ -345,7 +351,7 @@ class _Probe:
             part = 3
             support = [v.service.isolation[level].support for v in views]
             new = [ISOLATION_FIT[s] for s in support]
-            blocked = [any(b.field != "isolation" for b in bs) or s == "no" for bs, s in zip(self.blockers, support)]
+            blocked = [limited or s == "no" for limited, s in zip(self.limit_blocked, support)]
             if blocked == self.blocked:
                 blocked = None
         if blocked is None:  # screen: does any rival come within the slack of the leader?
@@ -370,7 +376,8 @@ class _Probe:
         asked = vars(self.profile.workload)
         found = []
         for field in WORKLOAD_FIELDS:
-            held = {i: self._held(i, field, asked) for i, v in enumerate(views) if field in v.limits_reading}
+            held = {i: bool(self.blockers[i]) and self._held(i, field, asked)
+                    for i, v in enumerate(views) if field in v.limits_reading}
             free = [i for i in contenders if held.get(i) is False]
             if not free:
                 continue  # no contender reads the field, or each stays blocked by something else
@@ -394,11 +401,8 @@ class _Probe:
         return found
 
     def _held(self, i: int, field: str, asked: dict) -> bool:
-        """Whether service i stays blocked whatever the field: by isolation or a limit not reading it."""
-        blockers = self.blockers[i]
-        if not blockers:
-            return False
-        if any(b.field == "isolation" for b in blockers):
+        """Whether blocked service i stays blocked whatever the field: by isolation or a limit not reading it."""
+        if self.isolation_blocked[i]:
             return True
         return any(breaks(limit, asked) for limit in self.views[i].limits_not_reading[field])
 
