@@ -74,6 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
+        ADVISOR_BATCH_LIMIT=_env_int("ADVISOR_BATCH_LIMIT", 1_000),
+        ADVISOR_MAX_BATCH_BODY_BYTES=_env_int("ADVISOR_MAX_BATCH_BODY_BYTES", 5_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check

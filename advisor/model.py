@@ -130,6 +130,21 @@ class ServiceView:
     party_patching_layers: tuple[str, ...] = ()
     overlay: str | None = None
 
+    # Derived from limits_by_field whenever a view is made, for the what-if analysis: per workload
+    # field, the limits whose outcome reads it (as the limited value or in their condition), and the limits that do not.
+    limits_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+    limits_not_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        every = [limit for limits in self.limits_by_field.values() for limit in limits]
+        reading: dict[str, list[Limit]] = {}
+        for limit in every:
+            for name in dict.fromkeys((limit.field, *(k for k, _ in limit.when))):
+                reading.setdefault(name, []).append(limit)
+        object.__setattr__(self, "limits_reading", {k: tuple(v) for k, v in reading.items()})
+        object.__setattr__(self, "limits_not_reading", {
+            k: tuple(limit for limit in every if all(limit is not r for r in v)) for k, v in reading.items()})
+
 
 @dataclass(frozen=True)
 class Party:

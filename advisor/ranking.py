@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .model import KnowledgeBase
 from .profile import Profile
+from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
 
 __all__ = ["RankedService", "Recommendation", "rank"]
@@ -52,13 +53,17 @@ class Recommendation:
     weights: dict[str, float]
     knowledge_base_version: str
     overlay: dict | None = None
+    robustness: Robustness | None = None
 
     def as_dict(self) -> dict:
-        return {"ranking": [r.as_dict() for r in self.ranking], "weights": self.weights,
+        data = {"ranking": [r.as_dict() for r in self.ranking], "weights": self.weights,
                 "knowledge_base_version": self.knowledge_base_version, "overlay": self.overlay}
+        if self.robustness is not None:
+            data["robustness"] = self.robustness.as_dict()
+        return data
 
 
-def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
+def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -> Recommendation:
     """Rank the profile's services, eligible ones first by score, blocked ones last.
 
     Parameters
@@ -67,11 +72,15 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
         The loaded knowledge base.
     profile : Profile
         The team's capacity and needs.
+    with_robustness : bool
+        Add how firmly the first place holds (robustness.py); on by default, and on for
+        every recommendation the service answers. Off only to measure its cost.
 
     Returns
     -------
     Recommendation
-        Every service with rank, score (0 to 100), blockers, ownership and reasons.
+        Every service with rank, score (0 to 100), blockers, ownership and reasons, and the
+        robustness of the first place.
 
     Examples
     --------
@@ -102,7 +111,8 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
         ))
     overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
-    return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version, overlay=overlay)
+    return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version, overlay=overlay,
+                          robustness=robustness(kb, profile, evaluations) if with_robustness else None)
 
 
 def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,

@@ -13,13 +13,19 @@ The score is 100 times the weighted mean of the parts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from operator import mul
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
-from .profile import WORKLOAD_PHRASES, Profile
+from .profile import WORKLOAD_PHRASES, Profile, Workload
 
-__all__ = ["Blocker", "Evaluation", "COMPONENTS", "evaluate", "evaluate_all", "order", "service_views"]
+__all__ = [
+    "Blocker", "Evaluation", "COMPONENTS", "ISOLATION_FIT", "VALUE_NAMES", "evaluate", "evaluate_all", "order",
+    "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit", "weighted_score",
+    "weight_tuple", "limits_broken", "breaks",
+]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
 ISOLATION_FIT = {"yes": 1.0, "with_effort": 0.5, "no": 0.0}
@@ -57,52 +63,89 @@ class Evaluation:
         return not self.blockers
 
 
+# The parts of the fit, one function each, so that the what-if analysis (robustness.py)
+# computes exactly the numbers the ranking does.
+def burden_fit(hours: float, burden: float) -> float:
+    """Stated hours over owned hours, capped at 1."""
+    return 1.0 if burden <= hours else hours / burden
+
+
+def patching_fit(staff: int, need: float) -> float:
+    """Patching staff over the staff the owned patching layers need, capped at 1."""
+    return 1.0 if staff >= need else staff / need
+
+
+def customisation_fit(asked_rank: int, offered_rank: int) -> float:
+    """1 when the control offered covers the level asked, minus a third per level short."""
+    short = asked_rank - offered_rank
+    return 1.0 if short <= 0 else 1.0 - short / 3
+
+
+def weight_tuple(profile: Profile) -> tuple[float, ...]:
+    """The profile's weights in COMPONENTS order."""
+    w = profile.weights
+    return (w.burden, w.patching, w.customisation, w.isolation, w.simplicity)
+
+
+def weighted_score(fits: tuple[float, ...], weights: tuple[float, ...]) -> float:
+    """100 times the weighted mean of the fits."""
+    return 100.0 * sum(map(mul, fits, weights)) / sum(weights)
+
+
 def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> Evaluation:
     """Score one service for a profile and list what blocks it."""
     service = view.service
     burden = view.burden_hours
-    hours = profile.security_hours_per_month
-    burden_fit = 1.0 if burden <= hours else hours / burden
-    need = view.patching_staff_needed
-    patching_fit = 1.0 if profile.patching_staff >= need else profile.patching_staff / need
-    short = kb.customisation_levels[profile.customisation].rank - view.customisation_rank
-    customisation_fit = 1.0 if short <= 0 else 1.0 - short / 3
     support = service.isolation[profile.isolation]
-    isolation_fit = ISOLATION_FIT[support.support]
-    simplicity_fit = 1.0 - burden / kb.full_stack_hours
-    fits = (burden_fit, patching_fit, customisation_fit, isolation_fit, simplicity_fit)
-    w = profile.weights
-    weights = (w.burden, w.patching, w.customisation, w.isolation, w.simplicity)
-    total = sum(weights)
-    score = 100.0 * sum(f * x for f, x in zip(fits, weights)) / total
+    fits = (
+        burden_fit(profile.security_hours_per_month, burden),
+        patching_fit(profile.patching_staff, view.patching_staff_needed),
+        customisation_fit(kb.customisation_levels[profile.customisation].rank, view.customisation_rank),
+        ISOLATION_FIT[support.support],
+        1.0 - burden / kb.full_stack_hours,
+    )
+    score = weighted_score(fits, weight_tuple(profile))
     blockers = _limit_blockers(view, profile)
     if support.support == "no":
         blockers = blockers + (Blocker(
             field="isolation", asked=profile.isolation, limit=support.level,
             sentence=f"{kb.isolation_levels[profile.isolation].name} isolation was asked, but {support.note[0].lower()}{support.note[1:]}",
             unblock=f"{service.name} becomes eligible if {support.unblock}.", source=support.source),)
+    if len(blockers) > 1:
+        blockers = tuple(_with_others(b, len(blockers) - 1) for b in blockers)
     return Evaluation(view=view, score=score, fits=fits, blockers=blockers)
+
+
+def _with_others(blocker: Blocker, others: int) -> Blocker:
+    # One change alone does not make a service with several blockers eligible; say so.
+    rest = "its other hard limit is met too" if others == 1 else f"its {others} other hard limits are met too"
+    return replace(blocker, unblock=f"{blocker.unblock.removesuffix('.')}, and if {rest}.")
+
+
+def limits_broken(view: ServiceView, workload: Workload) -> Iterator[Limit]:
+    """The service's hard limits that the workload breaks, in data-file order per field."""
+    asked = vars(workload)
+    for limits in view.limits_by_field.values():
+        for limit in limits:
+            if breaks(limit, asked):
+                yield limit
+
+
+def breaks(limit: Limit, asked: Mapping[str, object]) -> bool:
+    """Whether a workload, given as its fields, breaks one hard limit (when its condition holds)."""
+    if limit.when and any(asked[k] != v for k, v in limit.when):
+        return False
+    value = asked[limit.field]
+    if limit.kind == "max":
+        return value is not None and value > limit.value
+    if limit.kind == "not_supported":
+        return value is True
+    return value is not None and value not in limit.values
 
 
 def _limit_blockers(view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
     workload = profile.workload
-    found = []
-    for field, limits in view.limits_by_field.items():
-        asked = getattr(workload, field)
-        for limit in limits:
-            if limit.when and any(getattr(workload, k) != v for k, v in limit.when):
-                continue
-            if _breaks(limit, asked):
-                found.append(_blocker(view, limit, asked))
-    return tuple(found)
-
-
-def _breaks(limit: Limit, asked: object) -> bool:
-    if limit.kind == "max":
-        return asked is not None and asked > limit.value
-    if limit.kind == "not_supported":
-        return asked is True
-    return asked is not None and asked not in limit.values
+    return tuple(_blocker(view, limit, getattr(workload, limit.field)) for limit in limits_broken(view, workload))
 
 
 def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
@@ -150,6 +193,11 @@ def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     return order([evaluate(kb, view, profile) for view in service_views(kb, profile)])
 
 
+def order_key(blocked: bool, score: float, view: ServiceView) -> tuple:
+    """The ranking's sort key: eligible before blocked, then higher score, less burden, then id."""
+    return (blocked, -round(score, 6), view.burden_hours, view.service.id)
+
+
 def order(evaluations: list[Evaluation]) -> list[Evaluation]:
     """Eligible first by score, then blocked ones by score; less burden, then id, break ties."""
-    return sorted(evaluations, key=lambda e: (bool(e.blockers), -round(e.score, 6), e.view.burden_hours, e.view.service.id))
+    return sorted(evaluations, key=lambda e: order_key(bool(e.blockers), e.score, e.view))

@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
 
-__all__ = ["ApiProblem", "problem_response", "register_error_handlers", "wants_problem_json"]
+__all__ = ["ApiProblem", "problem_body", "problem_response", "profile_problem", "register_error_handlers",
+           "wants_problem_json"]
 
 log = logging.getLogger("advisor.errors")
 
@@ -23,7 +24,13 @@ class ApiProblem(Exception):
         self.status, self.title, self.detail, self.errors, self.headers = status, title, detail, errors, headers or {}
 
 
+def profile_problem(exc: ProfileError) -> ApiProblem:
+    """The problem a profile the core refuses (an unknown service id, say) is answered with."""
+    return ApiProblem(422, "Invalid profile", "The profile has fields that cannot be used.", exc.errors)
+
+
 def problem_body(status: int, title: str, detail: str, errors: dict | None = None) -> dict:
+    """The RFC 9457 body: type, title, status, detail, the request path as instance, and field errors."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if request:
         body["instance"] = request.path[:200]
@@ -59,7 +66,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ProfileError)
     def _profile(exc: ProfileError):
-        return _page_or_problem(422, "Invalid profile", "The profile has fields that cannot be used.", exc.errors)
+        problem = profile_problem(exc)
+        return _page_or_problem(problem.status, problem.title, problem.detail, problem.errors)
 
     @app.errorhandler(UnknownServiceError)
     def _unknown_service(exc: UnknownServiceError):
@@ -85,7 +93,8 @@ def register_error_handlers(app: Flask) -> None:
         detail = {
             404: "Nothing is found at this address.",
             405: f"{request.method} is not allowed here.",
-            413: f"The request body is larger than the {app.config['MAX_CONTENT_LENGTH']:,} bytes allowed.",
+            413: (f"The request body is larger than the {request.max_content_length:,} bytes allowed here."
+                  if request.max_content_length else "The request body is too large."),
             414: "The request line is too long.",
             431: "The request headers are too large.",
         }.get(exc.code, exc.description or exc.name)

@@ -1,0 +1,125 @@
+"""The compare endpoint: its query arguments and its answer."""
+from marshmallow import RAISE, Schema, fields, validate
+
+__all__ = ["CompareArgsSchema", "CompareResponseSchema", "compare_args_schema"]
+
+_SERVICE_ID = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                            metadata={"description": "A service id, as GET /api/v1/services lists them."})
+
+
+class CompareArgsSchema(Schema):
+    """GET /api/v1/compare?from=<id>&to=<id>: the service moved from and the one moved to."""
+
+    class Meta:
+        unknown = RAISE
+
+    from_ = fields.String(data_key="from", required=True, validate=validate.Length(min=1, max=64),
+                          metadata={"description": "The service the workload runs on now.", "example": "ecs"})
+    to = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                       metadata={"description": "The service it would move to.", "example": "fargate"})
+
+
+class MovedLayerSchema(Schema):
+    """A layer whose owner changes, with the team hours that move and the sources on both sides."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    position = fields.Integer(required=True, metadata={"description": "Place in the stack, bottom first."})
+    hours_per_month = fields.Float(required=True, metadata={"description": "Team hours a month that move."})
+    from_owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
+    to_owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
+    from_team_share = fields.Float(required=True)
+    to_team_share = fields.Float(required=True)
+    from_team_hours_per_month = fields.Float(required=True)
+    to_team_hours_per_month = fields.Float(required=True)
+    from_source = fields.String(required=True)
+    to_source = fields.String(required=True)
+    from_note = fields.String()
+    to_note = fields.String()
+
+
+class UnchangedLayerSchema(Schema):
+    """A layer the team carries on both services with the same share."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    position = fields.Integer(required=True)
+    owner = fields.String(required=True, validate=validate.OneOf(["customer", "shared"]))
+    team_share = fields.Float(required=True)
+    hours_per_month = fields.Float(required=True)
+    from_source = fields.String(required=True)
+    to_source = fields.String(required=True)
+
+
+class CustomisationChangeSchema(Schema):
+    """The customisation level each service offers; change is in levels (negative: less control)."""
+
+    from_ = fields.String(data_key="from", required=True)
+    to = fields.String(required=True)
+    change = fields.Integer(required=True)
+
+
+class IsolationChangeSchema(Schema):
+    """An isolation level whose support differs between the two services."""
+
+    level = fields.String(required=True)
+    from_ = fields.String(data_key="from", required=True, validate=validate.OneOf(["yes", "with_effort", "no"]))
+    to = fields.String(required=True, validate=validate.OneOf(["yes", "with_effort", "no"]))
+    from_source = fields.String(required=True)
+    to_source = fields.String(required=True)
+
+
+class LimitSchema(Schema):
+    """A hard limit only one of the two services has."""
+
+    field = fields.String(required=True, metadata={"example": "workload.max_duration_minutes"})
+    kind = fields.String(required=True, validate=validate.OneOf(["max", "not_supported", "allowed"]))
+    value = fields.Raw(allow_none=True, metadata={"description": "The maximum, or the allowed values."})
+    when = fields.Dict(allow_none=True)
+    label = fields.String(required=True)
+    service = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class LimitChangesSchema(Schema):
+    """Limits the team would newly face (added) and those it would leave behind (removed)."""
+
+    added = fields.List(fields.Nested(LimitSchema), required=True)
+    removed = fields.List(fields.Nested(LimitSchema), required=True)
+
+
+class IncidentChangeSchema(Schema):
+    """A known incident whose responder changes: team, aws or both."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    from_acts = fields.String(required=True, validate=validate.OneOf(["team", "aws", "both"]))
+    to_acts = fields.String(required=True, validate=validate.OneOf(["team", "aws", "both"]))
+
+
+class CompareResponseSchema(Schema):
+    """What moves between the team and AWS going from one service to another."""
+
+    from_ = fields.String(data_key="from", required=True)
+    to = fields.String(required=True)
+    from_name = fields.String(required=True)
+    to_name = fields.String(required=True)
+    summary = fields.String(required=True)
+    handed_to_aws = fields.List(fields.Nested(MovedLayerSchema), required=True,
+                                metadata={"description": "Layers where the team's share falls."})
+    taken_back = fields.List(fields.Nested(MovedLayerSchema), required=True,
+                             metadata={"description": "Layers where the team's share grows."})
+    unchanged_team_layers = fields.List(fields.Nested(UnchangedLayerSchema), required=True)
+    from_burden_hours_per_month = fields.Float(required=True)
+    to_burden_hours_per_month = fields.Float(required=True)
+    burden_change_hours_per_month = fields.Float(
+        required=True, metadata={"description": "to burden minus from burden; negative is less work.", "example": -32})
+    patching_staff_change = fields.Float(required=True)
+    customisation = fields.Nested(CustomisationChangeSchema, required=True)
+    isolation = fields.List(fields.Nested(IsolationChangeSchema), required=True)
+    limits = fields.Nested(LimitChangesSchema, required=True)
+    incidents = fields.List(fields.Nested(IncidentChangeSchema), required=True)
+    knowledge_base_version = fields.String(required=True)
+
+
+compare_args_schema = CompareArgsSchema()
