@@ -153,3 +153,24 @@ def test_layers_come_in_stack_order(client):
 def test_healthz_answers_with_the_knowledge_base_version(client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["knowledge_base_version"]
+
+
+def test_asking_for_markdown_returns_the_decision_record_of_a_saved_report(client, profile):
+    body = {**profile, "name": "Payments <API>", "workload": {"max_duration_minutes": 60}}
+    response = client.post(URL, data=json.dumps(body), content_type="application/json",
+                           headers={"Accept": "text/markdown"})
+    assert response.status_code == 200 and response.mimetype == "text/markdown"
+    text = response.get_data(as_text=True)
+    saved = post_json(client, body, url="/api/v1/assessments").get_json()
+    report = client.get(f"/reports/{saved['id']}.md").get_data(as_text=True)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [line for line in report.splitlines() if line.startswith("#")]
+    assert "Payments \\<API\\>" in text and "<API>" not in text
+    first = saved["recommendation"]["ranking"][0]["name"]
+    assert first in text.split("## Decision Outcome", 1)[1]
+
+
+def test_json_stays_the_default_for_any_other_accept(client, profile):
+    for accept in ("*/*", "application/json", "text/html"):
+        response = client.post(URL, data=json.dumps(profile), content_type="application/json", headers={"Accept": accept})
+        assert response.mimetype == "application/json"

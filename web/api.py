@@ -9,12 +9,14 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from advisor import KnowledgeBase, ProfileError, profile_as_dict, rank
 from advisor.compare import compare
+from advisor.snapshot import knowledge_snapshot
 from advisor.staleness import staleness_warning
 from schemas.batch import batch_request_schema
 from schemas.compare import compare_args_schema
 from schemas.profile import profile_schema
 
 from .jsonbody import read_json_object
+from .markdown_report import render_markdown
 from .knowledge_views import graph_document, layer_list, service_detail, service_summaries
 from .problems import ApiProblem, problem_body, profile_problem
 from .validation import load_or_422, load_query_or_400
@@ -42,19 +44,30 @@ def knowledge_warnings(reviewed_on: date | None = None) -> list[dict]:
     return [warning] if warning else []
 
 
-def recommend(data: dict) -> dict:
-    """Validate a profile and rank it; the JSON shape every recommendation has."""
+def recommend(data: dict, *, with_knowledge: bool = False) -> dict:
+    """Validate a profile and rank it; the JSON shape every recommendation has.
+
+    with_knowledge adds the knowledge snapshot a report or decision record draws its
+    matrix and incidents from.
+    """
     kb = knowledge_base()
     profile = load_or_422(profile_schema, data)
     result = rank(kb, profile).as_dict()
     result["profile"] = profile_as_dict(profile)
     result["warnings"] = knowledge_warnings()
+    if with_knowledge:
+        services = tuple(entry["service"] for entry in result["ranking"])
+        result["knowledge"] = knowledge_snapshot(kb, services, profile.overlay)
     return result
 
 
 @bp.post("/recommendations")
 def create_recommendation():
-    """Rank the services for the profile in the body."""
+    """Rank the services for the profile in the body; ``Accept: text/markdown`` gets the decision record."""
+    if request.accept_mimetypes.best_match(["application/json", "text/markdown"]) == "text/markdown":
+        result = recommend(read_json_object(), with_knowledge=True)
+        text = render_markdown(result["profile"], result, created_at=datetime.now(timezone.utc))
+        return Response(text, mimetype="text/markdown")
     return jsonify(recommend(read_json_object()))
 
 
