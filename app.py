@@ -9,7 +9,9 @@ from flask import Flask, jsonify
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
-from web import api, assessments
+from schemas.knowledge import HealthSchema
+from web import api, apidocs, assessments
+from web.openapi import Reply, documented
 from web.problems import register_error_handlers
 
 
@@ -56,13 +58,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     store = AssessmentStore(app.config["DATABASE_URL"])
     store.create_schema()
+    store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     app.extensions["advisor.store"] = store
 
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.register_blueprint(apidocs.bp)
     register_error_handlers(app)
 
     @app.get("/healthz")
+    @documented("Liveness", tags=("health",),
+                responses={200: Reply(HealthSchema, "Up, with the knowledge base loaded.",
+                                      example=lambda: {"status": "ok",
+                                                       "knowledge_base_version": app.extensions["advisor.kb"].version})})
     def healthz():
         """Liveness: the knowledge base is loaded."""
         return jsonify(status="ok", knowledge_base_version=app.extensions["advisor.kb"].version)

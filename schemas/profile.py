@@ -5,7 +5,8 @@ from advisor import DEFAULT_WEIGHTS, Profile, Weights, Workload
 
 from .text import PlainText
 
-__all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION"]
+__all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION",
+           "PROFILE_EXAMPLE"]
 
 CUSTOMISATION = ["none", "low", "medium", "high"]
 ISOLATION = ["standard", "strong", "dedicated"]
@@ -85,3 +86,7 @@ class ProfileSchema(_Strict):
 
 
 profile_schema = ProfileSchema()
+
+# The README's example, also the example of the API document.
+PROFILE_EXAMPLE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low",
+                   "isolation": "standard", "workload": {"max_duration_minutes": 60}, "name": "Payments API"}
