@@ -6,11 +6,12 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from schemas.knowledge import HealthSchema
-from web import api, apidocs, assessments
+from web import api, apidocs, assessments, requestlog, security
 from web.openapi import Reply, documented
 from web.problems import register_error_handlers
 
@@ -47,11 +48,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
+        API_TOKENS=security.parse_tokens(os.environ.get("ADVISOR_API_TOKENS", "")),
+        PROXY_COUNT=_env_int("ADVISOR_PROXY_COUNT", 0),
+        LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
+        ACCESS_LOG=True,
     )
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if app.config["PROXY_COUNT"]:  # behind N proxies: take the client address and scheme from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     app.json.sort_keys = True
     app.json.compact = True
     app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
@@ -61,6 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     app.extensions["advisor.store"] = store
 
+    requestlog.init_app(app)
+    security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(apidocs.bp)
