@@ -226,10 +226,15 @@ def build_spec(app: Flask) -> dict:
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         spec.path(path=path, operations={m.lower(): _operation(doc, m, rule) for m in _methods(rule)})
     document = spec.to_dict()
-    for key, name in plugin.converter.refs.items():  # each schema's docstring describes it
+    # What the loaded knowledge base allows, which the schemas alone cannot know.
+    services = document["components"]["schemas"]["Profile"]["properties"]["services"]
+    services["items"]["enum"] = sorted(app.extensions["advisor.kb"].services)
+    for key, name in plugin.converter.refs.items():
         described = document["components"]["schemas"][name]
-        if "description" not in described and key[0].__doc__:
+        if "description" not in described and key[0].__doc__:  # each schema's docstring describes it
             described["description"] = key[0].__doc__.strip().split("\n\n")[0]
+        # Rules across fields, which marshmallow checks in code, stated in JSON Schema by the schema class.
+        described.update(getattr(key[0], "openapi_extra", {}))
     return document
 
 
