@@ -12,6 +12,7 @@ from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from schemas.knowledge import HealthSchema
 from web import api, apidocs, assessments, requestlog, security
+from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
 from web.problems import register_error_handlers
 
@@ -59,8 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     if app.config["PROXY_COUNT"]:  # behind N proxies: take the client address and scheme from their headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
-    app.json.sort_keys = True
-    app.json.compact = True
+    app.json = HtmlSafeJSONProvider(app)
     app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
 
     store = AssessmentStore(app.config["DATABASE_URL"])
