@@ -27,7 +27,9 @@ bind = os.environ.get("ADVISOR_BIND", "127.0.0.1:8000").split(",")
 # Ranking is CPU-bound and short: synchronous workers, two per core plus one, so a worker waiting on the
 # database never leaves a core idle. Behind a load balancer or proxy, which holds the slow clients.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# ADVISOR_THREADS > 1 switches to threaded workers, which keep connections alive between requests.
+threads = int(os.environ.get("ADVISOR_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
 # A request taking longer than this is stuck: its worker is killed and replaced.
 timeout = int(os.environ.get("ADVISOR_TIMEOUT", 30))
 # On SIGTERM, workers finish the requests in hand within this time before they are stopped.

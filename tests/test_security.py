@@ -30,20 +30,22 @@ def count(client):
 
 
 def _url(rule, saved_id):
+    # Sample values for the arguments routes take; any other argument gets a placeholder (the headers are
+    # checked whatever the status).
     values = {"service_id": "fargate", "assessment_id": saved_id, "filename": "api-docs.css"}
-    return rule.build({name: values[name] for name in rule.arguments})[1]
+    return rule.build({name: values.get(name, "sample") for name in rule.arguments})[1]
 
 
 def test_every_route_answers_with_the_security_headers(app, client, profile):
     saved_id = client.post("/api/v1/assessments", json=profile).get_json()["id"]
-    seen = 0
+    succeeded = 0
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             with client.open(_url(rule, saved_id), method=method, json=profile if method == "POST" else None) as response:
-                assert response.status_code < 400, (method, rule.rule, response.status_code)
+                assert response.status_code < 500, (method, rule.rule, response.status_code)
                 assert_secured(response)
-                seen += 1
-    assert seen >= 10
+                succeeded += response.status_code < 400
+    assert succeeded >= 10
 
 
 @pytest.mark.parametrize("method, url, kwargs, status", [
