@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Column, DateTime, Engine, Index, MetaData, String, Table, Text, create_engine, event, func, make_url,
+    JSON, Column, DateTime, Engine, Index, MetaData, String, Table, create_engine, event, func, make_url,
     select,
 )
 from sqlalchemy.exc import IntegrityError

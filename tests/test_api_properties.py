@@ -6,10 +6,13 @@ query strings, path segments, headers), and every answer is checked: never a
 shape, valid data accepted and invalid data refused.
 
 The application runs in-process through WSGI rather than under gunicorn: the
-same Flask application answers, minus the socket, which makes each request
-about ten times cheaper, so the 5,000+ requests fit in CI's time on two cores.
-What only the real server does (its request-line and header limits, workers,
-crash safety) is tested under gunicorn in test_hostile_input.py and
+same Flask application answers every request, without a connection, HTTP
+parsing and a second set of processes competing for CI's two cores, and a
+failure shows the Python traceback of the request that caused it. Generating
+and checking cases already costs more than answering them; over sockets the
+5,000+ requests would no longer fit comfortably in CI's time. What only the
+real server does (its request-line and header limits, workers, crash safety)
+is tested under gunicorn in test_hostile_input.py, test_safe_retries.py and
 test_durability.py.
 """
 from __future__ import annotations
