@@ -10,13 +10,16 @@ from pathlib import Path
 import click
 from flask import Flask, jsonify
 from flask.cli import ScriptInfo
-from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBaseError
-from web import api, assessments, kb_cli, pages, reports
+from schemas.knowledge import HealthSchema
+from web import api, apidocs, assessments, kb_cli, pages, reports, requestlog, security
 from web.cli import advise
+from web.jsonout import HtmlSafeJSONProvider
+from web.openapi import Reply, documented
 from web.problems import register_error_handlers
 
 log = logging.getLogger("advisor.app")
@@ -83,6 +86,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A token lives as long as the browser session, so a form left open for a while still submits.
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
+        API_TOKENS=security.parse_tokens(os.environ.get("ADVISOR_API_TOKENS", "")),
+        PROXY_COUNT=_env_int("ADVISOR_PROXY_COUNT", 0),
+        LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
+        ACCESS_LOG=True,
     )
     if test_config:
         app.config.from_mapping(test_config)
@@ -92,21 +99,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TODAY"] = date.fromisoformat(app.config["TODAY"])
     if app.config["KB_MAX_AGE_DAYS"] < 0:
         raise ValueError("ADVISOR_KB_MAX_AGE_DAYS must be zero or more")
-    app.json.sort_keys = True
-    app.json.compact = True
+    if app.config["PROXY_COUNT"]:  # behind N proxies: take the client address and scheme from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+    app.json = HtmlSafeJSONProvider(app)
     _load_knowledge_base(app)
 
     store = AssessmentStore(app.config["DATABASE_URL"])
     store.create_schema()
+    store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     app.extensions["advisor.store"] = store
 
-    # Form posts carry a CSRF token; the JSON API is not cookie-authenticated, so it needs none.
-    csrf = CSRFProtect(app)
-    csrf.exempt(api.bp)
-    csrf.exempt(assessments.bp)
-
+    requestlog.init_app(app)
+    security.init_app(app)  # headers, API tokens on writes, CSRF on every form post
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reports.bp)
     app.cli.add_command(kb_cli.kb_cli)
@@ -114,6 +121,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
 
     @app.get("/healthz")
+    @documented("Liveness", tags=("health",),
+                responses={200: Reply(HealthSchema, "Up, with the knowledge base loaded.",
+                                      example=lambda: {"status": "ok",
+                                                       "knowledge_base_version": app.extensions["advisor.kb"].version})})
     def healthz():
         """Liveness: the knowledge base is loaded."""
         return jsonify(status="ok", knowledge_base_version=app.extensions["advisor.kb"].version)

@@ -25,16 +25,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .errors import UnknownServiceError
+from .errors import ProfileError, UnknownServiceError
 from .model import KnowledgeBase, Limit, ServiceView
 
 __all__ = ["compare", "compare_views"]
 
-_OWNER_RANK = {"aws": 0, "shared": 1, "customer": 2}
+# How far toward the team a layer's owner sits; an internal party (an overlay's) sits between AWS and a share.
+_OWNER_RANK = {"aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
 @lru_cache(maxsize=256)
-def compare(kb: KnowledgeBase, from_id: str, to_id: str) -> dict:
+def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None) -> dict:
     """What changes for the team moving from one service to another; cached per knowledge base.
 
     Parameters
@@ -43,6 +44,9 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str) -> dict:
         The loaded knowledge base.
     from_id, to_id : str
         Service ids; an unknown one raises UnknownServiceError.
+    overlay : str, optional
+        An organisation overlay's id: both services are then seen with its internal party
+        holding the layers it takes over (three parties). An unknown id raises ProfileError.
 
     Returns
     -------
@@ -59,7 +63,12 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str) -> dict:
     for sid in (from_id, to_id):
         if sid not in kb.views:
             raise UnknownServiceError(sid)
-    return compare_views(kb, kb.views[from_id], kb.views[to_id])
+    views = kb.views
+    if overlay is not None:
+        if overlay not in kb.overlay_views:
+            raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
+        views = kb.overlay_views[overlay]
+    return {**compare_views(kb, views[from_id], views[to_id]), "overlay": overlay}
 
 
 def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict:
@@ -74,7 +83,7 @@ def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict
     for layer in kb.layers.values():  # stack order
         a, b = old_side[layer.id], new_side[layer.id]
         if _toward_team(a) == _toward_team(b):
-            if a["owner"] != "aws":
+            if a["owner"] in ("customer", "shared"):
                 unchanged.append({"id": layer.id, "name": layer.name, "position": layer.position,
                                   "owner": a["owner"], "team_share": a["team_share"],
                                   "hours_per_month": a["hours"], "from_source": a["source"],
@@ -89,6 +98,8 @@ def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict
             entry[f"{side}_source"] = values["source"]
             if values["note"]:
                 entry[f"{side}_note"] = values["note"]
+            if "party_name" in values:
+                entry[f"{side}_party_name"] = values["party_name"]
         (taken if _toward_team(b) > _toward_team(a) else handed).append(entry)
     change = round(new.burden_hours - old.burden_hours, 2)
     return {
@@ -131,6 +142,9 @@ def _sides(view: ServiceView) -> dict[str, dict]:
     for entry in view.aws_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
+    for entry in view.party_owns:
+        sides[entry["id"]] = {"owner": f"party:{entry['party']}", "party_name": entry["party_name"], "team_share": 0.0,
+                              "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.service.ownership[entry["id"]].team_share,
                               "hours": entry["hours_per_month"], "source": entry["source"],
@@ -139,7 +153,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
 
 
 def _toward_team(side: dict) -> tuple:
-    return (side["hours"], side["team_share"], _OWNER_RANK[side["owner"]])
+    return (side["hours"], side["team_share"], _OWNER_RANK[side["owner"].split(":", 1)[0]])
 
 
 def _isolation_changes(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> list[dict]:
@@ -177,9 +191,12 @@ def _incident_changes(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> 
 
 
 def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
-    owners = {view.service.ownership[layer_id].owner for layer_id in layer_ids}
-    if owners == {"aws"}:
-        return "aws"
-    if owners == {"customer"}:
-        return "team"
-    return "both"
+    """"aws", "team", "both" (AWS and the team), or the actors joined by "+" when an overlay's party is one."""
+    sides = _sides(view)
+    actors: set[str] = set()
+    for layer_id in layer_ids:
+        owner = sides[layer_id]["owner"]
+        actors.update({"customer": {"team"}, "shared": {"aws", "team"}}.get(owner, {owner}))
+    if actors == {"aws", "team"}:
+        return "both"
+    return "+".join(sorted(actors))

@@ -1,6 +1,8 @@
 """The batch endpoint: many profiles in, one result per profile out."""
 from marshmallow import RAISE, Schema, fields, validate
 
+from .problem import ProblemSchema  # the answer for one bad profile in a batch
+
 __all__ = ["BatchRequestSchema", "BatchResponseSchema", "ProblemSchema", "batch_request_schema"]
 
 
@@ -10,19 +12,8 @@ class BatchRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    profiles = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1), metadata={
+    profiles = fields.List(fields.Raw(allow_none=True), required=True, validate=validate.Length(min=1), metadata={
         "description": "Profiles, each as POST /api/v1/recommendations takes one; a bad one gets its own problem."})
-
-
-class ProblemSchema(Schema):
-    """An RFC 9457 problem, as every API error is; in a batch, the answer for one bad profile."""
-
-    type = fields.String(required=True, metadata={"example": "about:blank"})
-    title = fields.String(required=True)
-    status = fields.Integer(required=True, metadata={"example": 422})
-    detail = fields.String(required=True)
-    instance = fields.String(metadata={"description": "In a batch: the request path and #/profiles/<index>."})
-    errors = fields.Dict(metadata={"description": "Field messages, as marshmallow gives them."})
 
 
 class BatchResponseSchema(Schema):

@@ -7,6 +7,12 @@ _SERVICE_ID = fields.String(required=True, validate=validate.Length(min=1, max=6
                             metadata={"description": "A service id, as GET /api/v1/services lists them."})
 
 
+_OWNER = validate.Regexp(r"^(aws|customer|shared|party:[a-z][a-z0-9_]*)$")
+_OWNER_TEXT = "aws, customer, shared, or party:<id> for an overlay's internal party."
+_ACTS = validate.Regexp(r"^(team|aws|both|[a-z][a-z0-9_:]*(\+[a-z][a-z0-9_:]*)*)$")
+_ACTS_TEXT = "team, aws, both (AWS and the team), or the actors joined by + when an overlay's party is one."
+
+
 class CompareArgsSchema(Schema):
     """GET /api/v1/compare?from=<id>&to=<id>: the service moved from and the one moved to."""
 
@@ -17,6 +23,8 @@ class CompareArgsSchema(Schema):
                           metadata={"description": "The service the workload runs on now.", "example": "ecs"})
     to = fields.String(required=True, validate=validate.Length(min=1, max=64),
                        metadata={"description": "The service it would move to.", "example": "fargate"})
+    overlay = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "An organisation overlay's id: its internal party holds the layers it takes over."})
 
 
 class MovedLayerSchema(Schema):
@@ -26,8 +34,8 @@ class MovedLayerSchema(Schema):
     name = fields.String(required=True)
     position = fields.Integer(required=True, metadata={"description": "Place in the stack, bottom first."})
     hours_per_month = fields.Float(required=True, metadata={"description": "Team hours a month that move."})
-    from_owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
-    to_owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
+    from_owner = fields.String(required=True, validate=_OWNER, metadata={"description": _OWNER_TEXT})
+    to_owner = fields.String(required=True, validate=_OWNER, metadata={"description": _OWNER_TEXT})
     from_team_share = fields.Float(required=True)
     to_team_share = fields.Float(required=True)
     from_team_hours_per_month = fields.Float(required=True)
@@ -36,6 +44,8 @@ class MovedLayerSchema(Schema):
     to_source = fields.String(required=True)
     from_note = fields.String()
     to_note = fields.String()
+    from_party_name = fields.String(metadata={"description": "With an overlay: the party that holds it on `from`."})
+    to_party_name = fields.String(metadata={"description": "With an overlay: the party that holds it on `to`."})
 
 
 class UnchangedLayerSchema(Schema):
@@ -69,7 +79,7 @@ class IsolationChangeSchema(Schema):
     to_source = fields.String(required=True)
 
 
-class LimitSchema(Schema):
+class CompareLimitSchema(Schema):
     """A hard limit only one of the two services has."""
 
     field = fields.String(required=True, metadata={"example": "workload.max_duration_minutes"})
@@ -84,8 +94,8 @@ class LimitSchema(Schema):
 class LimitChangesSchema(Schema):
     """Limits the team would newly face (added) and those it would leave behind (removed)."""
 
-    added = fields.List(fields.Nested(LimitSchema), required=True)
-    removed = fields.List(fields.Nested(LimitSchema), required=True)
+    added = fields.List(fields.Nested(CompareLimitSchema), required=True)
+    removed = fields.List(fields.Nested(CompareLimitSchema), required=True)
 
 
 class IncidentChangeSchema(Schema):
@@ -93,8 +103,8 @@ class IncidentChangeSchema(Schema):
 
     id = fields.String(required=True)
     name = fields.String(required=True)
-    from_acts = fields.String(required=True, validate=validate.OneOf(["team", "aws", "both"]))
-    to_acts = fields.String(required=True, validate=validate.OneOf(["team", "aws", "both"]))
+    from_acts = fields.String(required=True, validate=_ACTS, metadata={"description": _ACTS_TEXT})
+    to_acts = fields.String(required=True, validate=_ACTS, metadata={"description": _ACTS_TEXT})
 
 
 class CompareResponseSchema(Schema):
@@ -120,6 +130,7 @@ class CompareResponseSchema(Schema):
     limits = fields.Nested(LimitChangesSchema, required=True)
     incidents = fields.List(fields.Nested(IncidentChangeSchema), required=True)
     knowledge_base_version = fields.String(required=True)
+    overlay = fields.String(allow_none=True, metadata={"description": "The overlay the comparison used, or null."})
 
 
 compare_args_schema = CompareArgsSchema()

@@ -1,7 +1,126 @@
-"""Response shapes of the knowledge base's own endpoints: the graph and the warnings every answer carries."""
-from marshmallow import Schema, fields
+"""What the API says about the knowledge base: services, one service's split, the layers, health."""
+from marshmallow import Schema, fields, validate
 
-__all__ = ["GraphMetaSchema", "GraphSchema", "graph_schema", "WarningSchema"]
+from .recommendation import OWNERS, AwsLayerSchema, TeamLayerSchema
+
+__all__ = [
+    "ServiceSummarySchema", "ServiceListSchema", "ServiceDetailSchema", "LayerSchema", "LayerListSchema",
+    "HealthSchema", "GraphMetaSchema", "GraphSchema", "graph_schema",
+]
+
+_SUPPORT = ["yes", "with_effort", "no"]
+
+
+class ServiceSummarySchema(Schema):
+    """A service with the burden it leaves the team."""
+
+    id = fields.String(required=True, metadata={"example": "lambda"})
+    name = fields.String(required=True, metadata={"example": "AWS Lambda"})
+    model = fields.String(required=True, metadata={"description": "The kind of service, e.g. abstracted."})
+    summary = fields.String(required=True)
+    default = fields.Boolean(required=True, metadata={"description": "Ranked when a profile names no services."})
+    customisation = fields.String(required=True, metadata={"description": "The control it offers."})
+    burden_hours_per_month = fields.Float(required=True)
+    patching_staff_needed = fields.Float(required=True)
+
+
+class ServiceListSchema(Schema):
+    """Every service in the knowledge base."""
+
+    services = fields.List(fields.Nested(ServiceSummarySchema), required=True)
+    knowledge_base_version = fields.String(required=True)
+
+
+class CustomisationSchema(Schema):
+    """The control over OS, kernel, host and hardware a service offers."""
+
+    level = fields.String(required=True)
+    note = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class IsolationSupportSchema(Schema):
+    """Whether a service gives one isolation level."""
+
+    support = fields.String(required=True, validate=validate.OneOf(_SUPPORT))
+    note = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class LimitSchema(Schema):
+    """A hard limit that rules the service out for some workloads."""
+
+    field = fields.String(required=True, metadata={"example": "workload.max_duration_minutes"})
+    kind = fields.String(required=True, validate=validate.OneOf(["max", "not_supported", "allowed"]))
+    value = fields.Raw(required=True, allow_none=True,
+                       metadata={"description": "The maximum, the allowed values, or null."})
+    when = fields.Dict(required=True, allow_none=True,
+                       metadata={"description": "Workload values under which the limit applies; null: always."})
+    label = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class OwnershipSchema(Schema):
+    """Who owns one layer on the service, and on whose word."""
+
+    layer = fields.String(required=True)
+    name = fields.String(required=True)
+    owner = fields.String(required=True, validate=validate.OneOf(OWNERS))
+    source = fields.String(required=True)
+    team_share = fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    team_hours_per_month = fields.Float(required=True)
+    note = fields.String()
+    team_share_basis = fields.String(metadata={"description": "Why a shared layer's team share is what it is."})
+
+
+class ServiceDetailSchema(Schema):
+    """One service's full responsibility split, limits and isolation, with sources."""
+
+    id = fields.String(required=True, metadata={"example": "fargate"})
+    name = fields.String(required=True)
+    model = fields.String(required=True)
+    summary = fields.String(required=True)
+    default = fields.Boolean(required=True)
+    customisation = fields.Nested(CustomisationSchema, required=True)
+    isolation = fields.Dict(keys=fields.String(), values=fields.Nested(IsolationSupportSchema), required=True,
+                            metadata={"description": "Per isolation level (standard, strong, dedicated)."})
+    limits = fields.List(fields.Nested(LimitSchema), required=True)
+    ownership = fields.List(fields.Nested(OwnershipSchema), required=True, metadata={"description": "Bottom first."})
+    team_owns = fields.List(fields.Nested(TeamLayerSchema), required=True)
+    aws_owns = fields.List(fields.Nested(AwsLayerSchema), required=True)
+    burden_hours_per_month = fields.Float(required=True)
+    patching_staff_needed = fields.Float(required=True)
+    knowledge_base_version = fields.String(required=True)
+
+
+class LayerSchema(Schema):
+    """One responsibility layer of the stack."""
+
+    id = fields.String(required=True, metadata={"example": "guest_os"})
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    runs_on = fields.List(fields.String(), required=True, metadata={"description": "Layer ids directly beneath."})
+    position = fields.Integer(required=True, metadata={"description": "0 is the bottom of the stack."})
+    hours_per_month = fields.Float(required=True, metadata={"description": "Effort estimate (an assumption)."})
+    hours_basis = fields.String(required=True)
+    patching_staff_needed = fields.Float(required=True)
+    incidents = fields.List(fields.String(), required=True, metadata={"description": "Incident ids that hit it."})
+
+
+class LayerListSchema(Schema):
+    """The responsibility layers in stack order, bottom first."""
+
+    layers = fields.List(fields.Nested(LayerSchema), required=True)
+    knowledge_base_version = fields.String(required=True)
+
+
+class HealthSchema(Schema):
+    """Liveness: the service is up and its knowledge base loaded."""
+
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
+    knowledge_base_version = fields.String(required=True)
+
 
 
 class GraphMetaSchema(Schema):
@@ -33,12 +152,3 @@ class GraphSchema(Schema):
 
 graph_schema = GraphSchema()
 
-
-class WarningSchema(Schema):
-    """Something the reader of an answer should know, such as knowledge older than allowed."""
-
-    code = fields.String(required=True, metadata={"description": "stale_knowledge_base", "example": "stale_knowledge_base"})
-    message = fields.String(required=True)
-    reviewed_on = fields.String(metadata={"description": "Review date of the knowledge the answer rests on."})
-    age_days = fields.Integer(metadata={"description": "Days between that review and today."})
-    max_age_days = fields.Integer(metadata={"description": "The configured maximum (ADVISOR_KB_MAX_AGE_DAYS)."})

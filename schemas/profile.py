@@ -4,9 +4,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from advisor import DEFAULT_WEIGHTS, Profile, Weights, Workload
 from advisor.profile import WORKLOAD_CHOICES
 
+from .json_types import Number, StrictBoolean, WholeNumber
 from .text import PlainText
 
-__all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION"]
+__all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION",
+           "PROFILE_EXAMPLE"]
 
 CUSTOMISATION = ["none", "low", "medium", "high"]
 ISOLATION = ["standard", "strong", "dedicated"]
@@ -21,13 +23,13 @@ class _Strict(Schema):
 class WorkloadSchema(_Strict):
     """Workload limits that can rule a service out; every field optional."""
 
-    max_duration_minutes = fields.Float(validate=_POSITIVE, metadata={"description": "Longest single run, in minutes.", "example": 5})
-    memory_gb = fields.Float(validate=_POSITIVE, metadata={"description": "Memory one run or task needs, in GB.", "example": 2})
-    vcpu = fields.Float(validate=_POSITIVE, metadata={"description": "vCPUs one run or task needs.", "example": 1})
-    ephemeral_storage_gb = fields.Float(validate=_POSITIVE, metadata={"description": "Local scratch space one run needs, in GB."})
-    gpu = fields.Boolean(metadata={"description": "Needs a GPU."})
-    privileged = fields.Boolean(metadata={"description": "Needs privileged containers or host access."})
-    always_on = fields.Boolean(metadata={"description": "Runs as a process that never stops (not per request or event)."})
+    max_duration_minutes = Number(validate=_POSITIVE, metadata={"description": "Longest single run, in minutes.", "example": 5})
+    memory_gb = Number(validate=_POSITIVE, metadata={"description": "Memory one run or task needs, in GB.", "example": 2})
+    vcpu = Number(validate=_POSITIVE, metadata={"description": "vCPUs one run or task needs.", "example": 1})
+    ephemeral_storage_gb = Number(validate=_POSITIVE, metadata={"description": "Local scratch space one run needs, in GB."})
+    gpu = StrictBoolean(metadata={"description": "Needs a GPU."})
+    privileged = StrictBoolean(metadata={"description": "Needs privileged containers or host access."})
+    always_on = StrictBoolean(metadata={"description": "Runs as a process that never stops (not per request or event)."})
     os = fields.String(validate=validate.OneOf(WORKLOAD_CHOICES["os"]), metadata={"description": "Operating system the code needs."})
     arch = fields.String(validate=validate.OneOf(WORKLOAD_CHOICES["arch"]),
                          metadata={"description": "Processor architecture the code is built for; any when left out."})
@@ -35,27 +37,32 @@ class WorkloadSchema(_Strict):
         validate=validate.OneOf(WORKLOAD_CHOICES["invocation"]),
         metadata={"description": "How runs start: sync (a caller waits for the answer) or async (events, queues, "
                                  "streams); some run-time limits depend on it."})
-    daemonsets = fields.Boolean(metadata={"description": "Needs Kubernetes DaemonSets (an agent pod on every node)."})
+    daemonsets = StrictBoolean(metadata={"description": "Needs Kubernetes DaemonSets (an agent pod on every node)."})
 
 
 class WeightsSchema(_Strict):
-    """Overrides of the scoring weights; only their proportions matter."""
+    """Overrides of the scoring weights; only their proportions matter, and not all five may be zero."""
 
-    burden = fields.Float(validate=validate.Range(min=0, max=1000))
-    patching = fields.Float(validate=validate.Range(min=0, max=1000))
-    customisation = fields.Float(validate=validate.Range(min=0, max=1000))
-    isolation = fields.Float(validate=validate.Range(min=0, max=1000))
-    simplicity = fields.Float(validate=validate.Range(min=0, max=1000))
+    # The rule ProfileSchema._weights_not_all_zero enforces, for the OpenAPI document: not all five given as 0.
+    openapi_extra = {"not": {"required": ["burden", "patching", "customisation", "isolation", "simplicity"],
+                             "properties": {name: {"const": 0} for name in
+                                            ("burden", "patching", "customisation", "isolation", "simplicity")}}}
+
+    burden = Number(validate=validate.Range(min=0, max=1000))
+    patching = Number(validate=validate.Range(min=0, max=1000))
+    customisation = Number(validate=validate.Range(min=0, max=1000))
+    isolation = Number(validate=validate.Range(min=0, max=1000))
+    simplicity = Number(validate=validate.Range(min=0, max=1000))
 
 
 class ProfileSchema(_Strict):
     """A team's security capacity and needs."""
 
-    security_hours_per_month = fields.Float(
+    security_hours_per_month = Number(
         required=True, validate=validate.Range(min=0, max=100_000),
         metadata={"description": "Hours a month the team can spend securing and operating its platform.", "example": 20})
-    patching_staff = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=0, max=10_000),
+    patching_staff = WholeNumber(
+        required=True, validate=validate.Range(min=0, max=10_000),
         metadata={"description": "People who can patch operating systems and runtimes.", "example": 0})
     customisation = fields.String(
         required=True, validate=validate.OneOf(CUSTOMISATION),
@@ -65,12 +72,14 @@ class ProfileSchema(_Strict):
         metadata={"description": "standard: AWS's separation between customers is enough; strong: no kernel shared "
                                  "with other workloads; dedicated: single-tenant hardware.", "example": "standard"})
     workload = fields.Nested(WorkloadSchema, metadata={"description": "Optional workload limits."})
-    weights = fields.Nested(WeightsSchema, metadata={"description": "Optional overrides of the scoring weights."})
+    weights = fields.Nested(WeightsSchema, metadata={
+        "description": "Optional overrides of the scoring weights; at least one weight must stay above zero."})
     name = PlainText(validate=validate.Length(min=1, max=200), metadata={"description": "A label for the application.", "example": "Payments API"})
     services = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not a service id")),
         validate=validate.Length(min=1, max=50),
-        metadata={"description": "Service ids to rank; the knowledge base's default set when left out."})
+        metadata={"description": "Service ids to rank, each once; the knowledge base's default set when left out.",
+                  "uniqueItems": True})
     overlay = fields.String(
         validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not an overlay id"),
         metadata={"description": "Id of an organisation overlay: layers an internal party (such as a platform team) "
@@ -98,3 +107,7 @@ class ProfileSchema(_Strict):
 
 
 profile_schema = ProfileSchema()
+
+# The README's example, also the example of the API document.
+PROFILE_EXAMPLE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low",
+                   "isolation": "standard", "workload": {"max_duration_minutes": 60}, "name": "Payments API"}

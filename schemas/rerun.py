@@ -1,7 +1,8 @@
 """The answer of POST /api/v1/assessments/<id>/rerun: a saved assessment ranked again, and what changed."""
 from marshmallow import Schema, fields
 
-from .knowledge import WarningSchema
+from .recommendation import RecommendationSchema
+from .warning import WarningSchema
 
 __all__ = ["RerunResultSchema", "rerun_result_schema"]
 
@@ -62,7 +63,7 @@ class RerunResultSchema(Schema):
     first = fields.Nested(_TextPair, required=True, metadata={"description": "The first-ranked service, before and now."})
     ranking_changes = fields.List(fields.Nested(RankingChangeSchema), required=True)
     ownership_changes = fields.List(fields.Nested(OwnershipChangeSchema), required=True)
-    recommendation = fields.Dict(required=True, metadata={
+    recommendation = fields.Nested(RecommendationSchema, required=True, metadata={
         "description": "The new ranking, in the shape of POST /api/v1/recommendations (with its profile)."})
     warnings = fields.List(fields.Nested(WarningSchema), required=True)
     links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)

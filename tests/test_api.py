@@ -174,3 +174,29 @@ def test_json_stays_the_default_for_any_other_accept(client, profile):
     for accept in ("*/*", "application/json", "text/html"):
         response = client.post(URL, data=json.dumps(profile), content_type="application/json", headers={"Accept": accept})
         assert response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("security_hours_per_month", "20"),
+    ("security_hours_per_month", True),
+    ("patching_staff", 2.5),
+    ("patching_staff", "2"),
+    ("patching_staff", False),
+    ("workload", {"gpu": 1}),
+    ("workload", {"privileged": "yes"}),
+    ("weights", {"burden": "0.5"}),
+])
+def test_values_of_the_wrong_json_type_are_a_422_as_the_document_says(client, profile, field, value):
+    body = assert_problem(post_json(client, {**profile, field: value}), 422)
+    assert field in body["errors"]
+
+
+def test_a_whole_number_written_with_a_decimal_point_counts_as_an_integer(client, profile):
+    response = post_json(client, {**profile, "patching_staff": 3.0})
+    assert response.status_code == 200 and response.get_json()["profile"]["patching_staff"] == 3
+
+
+def test_all_five_weights_at_zero_is_a_422(client, profile):
+    zero = dict.fromkeys(("burden", "patching", "customisation", "isolation", "simplicity"), 0)
+    body = assert_problem(post_json(client, {**profile, "weights": zero}), 422)
+    assert "weights" in body["errors"]

@@ -11,13 +11,17 @@ from advisor import KnowledgeBase, ProfileError, profile_as_dict, rank
 from advisor.compare import compare
 from advisor.snapshot import knowledge_snapshot
 from advisor.staleness import staleness_warning
-from schemas.batch import batch_request_schema
-from schemas.compare import compare_args_schema
-from schemas.profile import profile_schema
+from schemas.batch import BatchRequestSchema, BatchResponseSchema, batch_request_schema
+from schemas.compare import CompareArgsSchema, CompareResponseSchema, compare_args_schema
+from schemas.knowledge import GraphSchema, LayerListSchema, ServiceDetailSchema, ServiceListSchema
+from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
+from schemas.recommendation import RecommendationSchema
 
 from .jsonbody import read_json_object
-from .markdown_report import render_markdown
+from .jsonout import html_safe
 from .knowledge_views import graph_document, layer_list, service_detail, service_summaries
+from .markdown_report import render_markdown
+from .openapi import Reply, documented
 from .problems import ApiProblem, problem_body, profile_problem
 from .validation import load_or_422, load_query_or_400
 
@@ -62,8 +66,15 @@ def recommend(data: dict, *, with_knowledge: bool = False) -> dict:
 
 
 @bp.post("/recommendations")
+@documented("Rank the services for a profile", tags=("recommendations",), body=ProfileSchema,
+            body_example=PROFILE_EXAMPLE,
+            responses={200: Reply(RecommendationSchema, "The ranking, first place first.",
+                                  example=lambda: recommend(PROFILE_EXAMPLE))})
 def create_recommendation():
-    """Rank the services for the profile in the body; ``Accept: text/markdown`` gets the decision record."""
+    """Rank the services for the profile in the body. Nothing is stored; save with POST /api/v1/assessments.
+
+    ``Accept: text/markdown`` gets the decision record a saved report gives, instead of JSON.
+    """
     if request.accept_mimetypes.best_match(["application/json", "text/markdown"]) == "text/markdown":
         result = recommend(read_json_object(), with_knowledge=True)
         text = render_markdown(result["profile"], result, created_at=datetime.now(timezone.utc))
@@ -72,6 +83,10 @@ def create_recommendation():
 
 
 @bp.post("/recommendations/batch")
+@documented("Rank a portfolio of profiles", tags=("recommendations",), body=BatchRequestSchema,
+            body_example={"profiles": [PROFILE_EXAMPLE, {**PROFILE_EXAMPLE, "patching_staff": -1}]},
+            responses={200: Reply(BatchResponseSchema, "One result per profile, in order: a recommendation, or a "
+                                                       "problem object (status 422) for a profile that is not valid.")})
 def create_recommendations_batch():
     """Rank up to ADVISOR_BATCH_LIMIT profiles; one result per profile, in order, a problem for a bad one.
 
@@ -88,7 +103,7 @@ def create_recommendations_batch():
 
 
 def _batch_results(profiles: list) -> Iterator[str]:
-    # The same bytes jsonify gives (sorted keys, compact), one result at a time.
+    # The same bytes jsonify gives (sorted keys, compact, HTML-safe), one result at a time.
     yield '{"results":['
     for index, data in enumerate(profiles):
         try:
@@ -100,36 +115,63 @@ def _batch_results(profiles: list) -> Iterator[str]:
             problem = profile_problem(exc) if isinstance(exc, ProfileError) else exc
             result = problem_body(problem.status, problem.title, problem.detail, problem.errors)
             result["instance"] = f"{request.path}#/profiles/{index}"
-        yield ("," if index else "") + json.dumps(result, sort_keys=True, separators=(",", ":"))
+        yield ("," if index else "") + html_safe(json.dumps(result, sort_keys=True, separators=(",", ":")))
     yield "]}\n"
 
 
 @bp.get("/compare")
+@documented("Compare two services layer by layer", tags=("knowledge base",), query=CompareArgsSchema, errors=(400, 404),
+            responses={200: Reply(CompareResponseSchema, "The layers handed to AWS or taken back, and the change in "
+                                                         "the team's hours.",
+                                  example=lambda: compare(knowledge_base(), "ecs", "fargate"))})
 def compare_services():
-    """What moves between the team and AWS going from one service to another: GET ?from=<id>&to=<id>."""
+    """What moves between the team and AWS going from one service to another: GET ?from=<id>&to=<id>[&overlay=<id>].
+
+    With an overlay, layers its internal party takes over count for the party, not the team.
+    """
     args = load_query_or_400(compare_args_schema, request.args)
-    return jsonify(compare(knowledge_base(), args["from_"], args["to"]))
+    kb = knowledge_base()
+    overlay = args.get("overlay")
+    if overlay is not None and overlay not in kb.overlays:
+        raise ApiProblem(404, "Unknown overlay", f"No organisation overlay with id {overlay!r} is in the knowledge base.")
+    return jsonify(compare(kb, args["from_"], args["to"], overlay))
 
 
 @bp.get("/services")
+@documented("List the services", tags=("knowledge base",),
+            responses={200: Reply(ServiceListSchema, "Every service with the burden it leaves the team.",
+                                  example=lambda: service_summaries(knowledge_base()))})
 def list_services():
     """Every service in the knowledge base."""
     return jsonify(service_summaries(knowledge_base()))
 
 
 @bp.get("/services/<service_id>")
+@documented("Show one service", tags=("knowledge base",), path={"service_id": "A service id, e.g. `fargate`."},
+            responses={200: Reply(ServiceDetailSchema, "Who owns each layer, the limits and the isolation.",
+                                  example=lambda: service_detail(knowledge_base(), "fargate"))})
 def get_service(service_id: str):
     """One service's full responsibility split, with sources."""
     return jsonify(service_detail(knowledge_base(), service_id))
 
 
 @bp.get("/layers")
+@documented("List the responsibility layers", tags=("knowledge base",),
+            responses={200: Reply(LayerListSchema, "The stack, bottom first.",
+                                  example=lambda: _first_layers(2))})
 def list_layers():
     """The responsibility layers in stack order, bottom first."""
     return jsonify(layer_list(knowledge_base()))
 
 
 @bp.get("/graph")
+@documented("Export the knowledge graph", tags=("knowledge base",),
+            responses={200: Reply(GraphSchema, "Node-link JSON; every fact carries its source.")})
 def get_graph():
     """The whole knowledge graph as node-link JSON, every fact with its source (GraphSchema)."""
     return jsonify(graph_document(knowledge_base()))
+
+
+def _first_layers(count: int) -> dict:
+    full = layer_list(knowledge_base())
+    return {**full, "layers": full["layers"][:count]}

@@ -3,32 +3,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+import re
+from datetime import date, datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request, url_for
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 
 from adapters.repository import Assessment, AssessmentStore, IdempotencyConflict
 from advisor import ProfileError, rank, profile_as_dict
 from advisor.rerun import compare_results
 from advisor.snapshot import knowledge_snapshot
-from schemas.profile import profile_schema
-from schemas.rerun import rerun_result_schema
+from schemas.assessment import AssessmentListSchema, AssessmentSchema, PageArgsSchema, page_args_schema
+from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
+from schemas.rerun import RerunResultSchema, rerun_result_schema
 
 from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
+from .openapi import Reply, documented
 from .problems import ApiProblem
 from .validation import load_or_422
 
 bp = Blueprint("assessments", __name__, url_prefix="/api/v1/assessments")
 
-
-class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-page_args_schema = PageArgsSchema()
+_ID = re.compile(r"[0-9a-f]{32}")
+# Printable ASCII, as the OpenAPI document states: a key is an opaque token, usually a UUID.
+_IDEMPOTENCY_KEY = re.compile(r"[\x20-\x7e]{1,255}")
 
 
 def store() -> AssessmentStore:
@@ -62,12 +61,14 @@ def links(assessment_id: str) -> dict:
 
 
 def assessment_json(assessment: Assessment) -> dict:
+    """A saved assessment as the API shows it; warnings are judged now, against the knowledge it was made with."""
+    warnings = knowledge_warnings(_reviewed_on(assessment))
     recommendation = {k: v for k, v in assessment.result.items() if k != "knowledge"}
     recommendation["profile"] = assessment.profile
+    recommendation["warnings"] = warnings
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
-            "recommendation": recommendation, "links": links(assessment.id),
-            "warnings": knowledge_warnings(_reviewed_on(assessment))}
+            "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
 
 
 def _reviewed_on(assessment: Assessment) -> date | None:
@@ -78,18 +79,45 @@ def _reviewed_on(assessment: Assessment) -> date | None:
 
 def find(assessment_id: str) -> Assessment:
     """The saved assessment with this id, or a 404 problem."""
-    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
+    assessment = store().get(assessment_id) if _ID.fullmatch(assessment_id) else None
     if assessment is None:
         raise ApiProblem(404, "Not Found", "No assessment has this id.")
     return assessment
 
 
+def _summary_json(assessment: Assessment) -> dict:
+    ranking = assessment.result.get("ranking")
+    return {"id": assessment.id, "name": assessment.name, "created_at": assessment.created_at.isoformat(),
+            "knowledge_base_version": assessment.knowledge_base_version,
+            "first": ranking[0]["service"] if ranking else None, "links": links(assessment.id)}
+
+
+def _example() -> Assessment:
+    """A made-up saved assessment for the API document; nothing is stored."""
+    kb = knowledge_base()
+    profile = profile_schema.load(PROFILE_EXAMPLE)
+    return Assessment(id="4f1c2a9e0b7d4c3f8a6e5d2b1c0f9e8d", created_at=datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc),
+                      name=profile.name, profile=profile_as_dict(profile), result=rank(kb, profile).as_dict(),
+                      knowledge_base_version=kb.version)
+
+
 @bp.post("")
+@documented("Save an assessment", body=ProfileSchema, body_example=PROFILE_EXAMPLE, headers=("Idempotency-Key",),
+            errors=(400,),
+            responses={201: Reply(AssessmentSchema, "Ranked and saved; Location is its address.",
+                                  example=lambda: assessment_json(_example()), headers=("Location",)),
+                       200: Reply(AssessmentSchema, "A retry with an Idempotency-Key already used with this body: "
+                                                    "the assessment saved the first time, not saved again.",
+                                  example=lambda: assessment_json(_example()),
+                                  headers=("Location", "Idempotent-Replayed"))})
 def create_assessment():
-    """Rank a profile and save it; 201 with its address."""
+    """Rank a profile and save it with the knowledge it was ranked against; 201 with its address.
+
+    Send an Idempotency-Key to make retries safe.
+    """
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
-        raise ApiProblem(400, "Bad Request", "The Idempotency-Key header must be 1 to 255 printable characters.")
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise ApiProblem(400, "Bad Request", "The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
     assessment, created = save_assessment(read_json_object(), key)
     response = jsonify(assessment_json(assessment))
     response.status_code = 201 if created else 200
@@ -100,12 +128,18 @@ def create_assessment():
 
 
 @bp.get("/<assessment_id>")
+@documented("Read a saved assessment", path={"assessment_id": "The id the assessment was saved under."},
+            responses={200: Reply(AssessmentSchema, "The assessment as saved.",
+                                  example=lambda: assessment_json(_example()))})
 def get_assessment(assessment_id: str):
-    """One saved assessment."""
+    """One saved assessment, exactly as it was saved, whatever the knowledge base says now."""
     return jsonify(assessment_json(find(assessment_id)))
 
 
 @bp.post("/<assessment_id>/rerun")
+@documented("Rerun a saved assessment on the current knowledge base",
+            path={"assessment_id": "The id the assessment was saved under."}, errors=(409,),
+            responses={200: Reply(RerunResultSchema, "The new ranking and what changed; nothing is stored.")})
 def rerun_assessment(assessment_id: str):
     """Rank a saved assessment's profile again on the current knowledge base and say what changed (RerunResultSchema).
 
@@ -127,23 +161,26 @@ def rerun_assessment(assessment_id: str):
     body["knowledge_base_version"]["old"] = assessment.knowledge_base_version
     del result["knowledge"]
     result["profile"] = profile_as_dict(profile)
-    body.update(assessment_id=assessment.id, recommendation=result, warnings=knowledge_warnings(),
+    result["warnings"] = knowledge_warnings()
+    body.update(assessment_id=assessment.id, recommendation=result, warnings=result["warnings"],
                 links={"assessment": links(assessment.id)["self"],
                        "save": url_for("assessments.create_assessment")})
     return jsonify(rerun_result_schema.dump(body))
 
 
 @bp.get("")
+@documented("List saved assessments", query=PageArgsSchema,
+            responses={200: Reply(AssessmentListSchema, "One page, newest first; `links` has the next and "
+                                                        "previous pages where there are any.",
+                                  example=lambda: {"items": [_summary_json(_example())], "page": 1, "per_page": 20,
+                                                   "total": 1, "links": {}})})
 def list_assessments():
     """Saved assessments, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
     items, total = store().list(limit=per_page, offset=(page - 1) * per_page)
-    body = {"items": [{"id": a.id, "name": a.name, "created_at": a.created_at.isoformat(),
-                       "knowledge_base_version": a.knowledge_base_version,
-                       "first": a.result["ranking"][0]["service"] if a.result.get("ranking") else None,
-                       "links": links(a.id)} for a in items],
-            "page": page, "per_page": per_page, "total": total, "links": {}}
+    body = {"items": [_summary_json(a) for a in items], "page": page, "per_page": per_page, "total": total,
+            "links": {}}
     if page * per_page < total:
         body["links"]["next"] = url_for("assessments.list_assessments", page=page + 1, per_page=per_page)
     if page > 1:

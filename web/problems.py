@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
 
+from .jsonout import html_safe
+
 __all__ = ["ApiProblem", "problem_body", "problem_response", "profile_problem", "register_error_handlers",
            "wants_problem_json"]
 
@@ -41,7 +43,7 @@ def problem_body(status: int, title: str, detail: str, errors: dict | None = Non
 
 def problem_response(status: int, title: str, detail: str, errors: dict | None = None,
                      headers: dict | None = None) -> Response:
-    body = json.dumps(problem_body(status, title, detail, errors), sort_keys=True)
+    body = html_safe(json.dumps(problem_body(status, title, detail, errors), sort_keys=True))
     return Response(body, status=status, mimetype="application/problem+json", headers=headers)
 
 
@@ -55,6 +57,23 @@ def _page_or_problem(status: int, title: str, detail: str, errors: dict | None =
         return problem_response(status, title, detail, errors, headers)
     return Response(render_template("error.html", status=status, title=title, detail=detail),
                     status=status, mimetype="text/html", headers=headers)
+
+
+# A body over the limit is read and thrown away, up to this size, before the answer: a client that sends its
+# whole body before reading (as most HTTP libraries do) would otherwise meet a reset connection, not the 413.
+_DISCARD_LIMIT = 32 * 1024 * 1024
+
+
+def _discard_body() -> None:
+    length = request.content_length
+    if length is None or length > _DISCARD_LIMIT:
+        return
+    stream = request.environ["wsgi.input"]
+    while length > 0:
+        chunk = stream.read(min(length, 64 * 1024))
+        if not chunk:
+            break
+        length -= len(chunk)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -82,12 +101,14 @@ def register_error_handlers(app: Flask) -> None:
     def _csrf(exc: CSRFError):
         log.info("form refused: %s", exc.description)
         return _page_or_problem(400, "The form could not be accepted",
-                                "The form was not sent from this site's own page, or its security token has expired "
+                                "The form was not sent from this site's own page, or its security (CSRF) token has expired "
                                 "(nothing was saved). Open the form again and resend it.")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         headers = {}
+        if exc.code == 413:
+            _discard_body()
         if exc.code == 405 and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
         detail = {

@@ -1,0 +1,134 @@
+"""The recommendation a profile gets: the ranking, each service's split of the work, and why."""
+from marshmallow import Schema, fields, validate
+
+from .profile import ProfileSchema
+from .robustness import RobustnessSchema
+from .warning import WarningSchema
+
+__all__ = [
+    "AwsLayerSchema", "TeamLayerSchema", "BlockerSchema", "ScorePartSchema", "ScoreBreakdownSchema",
+    "RankedServiceSchema", "AppliedWeightsSchema", "RecommendationSchema", "PartyLayerSchema", "OverlaySummarySchema",
+]
+
+OWNERS = ["aws", "customer", "shared"]
+
+
+class AwsLayerSchema(Schema):
+    """A layer AWS owns (wholly, or its part of a shared layer) on one service."""
+
+    id = fields.String(required=True, metadata={"description": "Layer id.", "example": "hardware"})
+    name = fields.String(required=True, metadata={"example": "Server hardware"})
+    owner = fields.String(required=True, validate=validate.OneOf(OWNERS))
+    source = fields.String(required=True, metadata={"description": "AWS documentation URL, or `seed`."})
+    note = fields.String(metadata={"description": "How the split works on this service, where it needs saying."})
+
+
+class TeamLayerSchema(AwsLayerSchema):
+    """A layer the team owns (wholly, or its share of a shared layer), with the hours it takes."""
+
+    hours_per_month = fields.Float(required=True, metadata={
+        "description": "The team's hours a month on this layer (an assumption for one typical workload)."})
+
+
+class PartyLayerSchema(TeamLayerSchema):
+    """A layer an organisation overlay's internal party takes over from the team, with the team hours it frees."""
+
+    party = fields.String(required=True, metadata={"description": "The party's id.", "example": "platform"})
+    party_name = fields.String(required=True, metadata={"example": "Platform team"})
+    party_note = fields.String(metadata={"description": "What the party does on this layer."})
+
+
+class BlockerSchema(Schema):
+    """A hard limit of the service that the workload breaks, said in plain words."""
+
+    field = fields.String(required=True, metadata={"description": "The profile field that breaks the limit.",
+                                                    "example": "workload.max_duration_minutes"})
+    asked = fields.Raw(required=True, metadata={"description": "The value the profile asked for.", "example": 60})
+    limit = fields.Raw(required=True, metadata={"description": "The service's limit: a maximum, the allowed "
+                                                                "values, or false for a feature it lacks.",
+                                                 "example": 15})
+    sentence = fields.String(required=True, metadata={"description": "The limit in one sentence."})
+    unblock = fields.String(required=True, metadata={"description": "What would make the service eligible."})
+    source = fields.String(required=True)
+
+
+class ScorePartSchema(Schema):
+    """One of the five fits and what it contributes to the score."""
+
+    fit = fields.Float(required=True, validate=validate.Range(min=0, max=1), metadata={"description": "0 to 1."})
+    weight = fields.Float(required=True, validate=validate.Range(min=0))
+    points = fields.Float(required=True, metadata={"description": "Points won out of 100."})
+    lost = fields.Float(required=True, metadata={"description": "Points lost out of 100."})
+
+
+class ScoreBreakdownSchema(Schema):
+    """The score, part by part."""
+
+    burden = fields.Nested(ScorePartSchema, required=True)
+    patching = fields.Nested(ScorePartSchema, required=True)
+    customisation = fields.Nested(ScorePartSchema, required=True)
+    isolation = fields.Nested(ScorePartSchema, required=True)
+    simplicity = fields.Nested(ScorePartSchema, required=True)
+
+
+class RankedServiceSchema(Schema):
+    """One service's place in the ranking, with what the team and AWS would own and why."""
+
+    service = fields.String(required=True, metadata={"example": "fargate"})
+    name = fields.String(required=True, metadata={"example": "AWS Fargate"})
+    rank = fields.Integer(required=True, validate=validate.Range(min=1))
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    eligible = fields.Boolean(required=True, metadata={"description": "False when a hard limit rules it out."})
+    blockers = fields.List(fields.Nested(BlockerSchema), required=True)
+    team_owns = fields.List(fields.Nested(TeamLayerSchema), required=True)
+    aws_owns = fields.List(fields.Nested(AwsLayerSchema), required=True)
+    burden_hours_per_month = fields.Float(required=True)
+    capacity_hours_per_month = fields.Float(required=True)
+    patching_staff_needed = fields.Float(required=True)
+    score_breakdown = fields.Nested(ScoreBreakdownSchema, required=True)
+    reasons = fields.List(fields.String(), required=True, metadata={"description": "Why it ranks where it does."})
+    party_owns = fields.List(fields.Nested(PartyLayerSchema), required=True, metadata={
+        "description": "Layers an organisation overlay's internal party takes over; empty without an overlay."})
+    party_hours_per_month = fields.Float(required=True, metadata={
+        "description": "Hours a month those layers would otherwise cost the team."})
+
+
+class AppliedWeightsSchema(Schema):
+    """The weights the score used: the defaults with the profile's overrides."""
+
+    burden = fields.Float(required=True)
+    patching = fields.Float(required=True)
+    customisation = fields.Float(required=True)
+    isolation = fields.Float(required=True)
+    simplicity = fields.Float(required=True)
+
+
+class PartySchema(Schema):
+    """An internal party of the organisation."""
+
+    id = fields.String(required=True, metadata={"example": "platform"})
+    name = fields.String(required=True, metadata={"example": "Platform team"})
+
+
+class OverlaySummarySchema(Schema):
+    """The organisation overlay a recommendation was made with."""
+
+    id = fields.String(required=True, metadata={"example": "platform_team"})
+    name = fields.String(required=True)
+    parties = fields.List(fields.Nested(PartySchema), required=True)
+
+
+class RecommendationSchema(Schema):
+    """Every service asked about, eligible ones first by score, blocked ones last."""
+
+    ranking = fields.List(fields.Nested(RankedServiceSchema), required=True)
+    weights = fields.Nested(AppliedWeightsSchema, required=True)
+    knowledge_base_version = fields.String(required=True)
+    profile = fields.Nested(ProfileSchema, required=True, metadata={"description": "The profile as understood."})
+    overlay = fields.Nested(OverlaySummarySchema, required=True, allow_none=True,
+                            metadata={"description": "The organisation overlay used, or null."})
+    robustness = fields.Nested(RobustnessSchema, required=True, metadata={
+        "description": "How firmly the first place holds, and the nearest change of each input that would move it."})
+    warnings = fields.List(fields.Nested(WarningSchema), required=True, metadata={
+        "description": "Empty, or a stale_knowledge_base warning when the knowledge is older than allowed."})
+

@@ -1,0 +1,207 @@
+"""The OpenAPI document: generated, complete, valid, with examples that match it; and its page."""
+import json
+import re
+from html.parser import HTMLParser
+
+import jsonschema_rs
+import pytest
+from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
+from schemas.profile import PROFILE_EXAMPLE
+from web.openapi import documented, in_scope, undocumented_routes, Reply
+
+ERRORS = {"400": "BadRequest", "401": "Unauthorized", "404": "NotFound", "405": "MethodNotAllowed",
+          "413": "ContentTooLarge", "415": "UnsupportedMediaType", "422": "UnprocessableContent",
+          "500": "InternalServerError"}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def _operations(spec):
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            yield path, method, op
+
+
+def _resolve(spec, node):
+    while "$ref" in node:
+        kind, name = node["$ref"].split("/")[-2:]
+        node = spec["components"][kind][name]
+    return node
+
+
+def _validator(spec, schema):
+    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+
+
+def test_every_api_route_and_method_is_documented(app, spec):
+    assert undocumented_routes(app) == []
+    documented_ops = {(method.upper(), path) for path, method, _ in _operations(spec)}
+    for rule in app.url_map.iter_rules():
+        if not in_scope(rule):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in documented_ops, f"{method} {rule.rule} is missing from the OpenAPI document"
+
+
+def test_a_new_api_route_without_documentation_is_reported(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    app.add_url_rule("/api/v1/compare", "compare", lambda: "", methods=["POST"])
+    app.add_url_rule("/api/v1/described", "described",
+                     documented("Described", responses={200: Reply(None, "ok")})(lambda: ""))
+    assert undocumented_routes(app) == ["POST /api/v1/compare"]
+
+
+def test_the_document_is_valid_openapi_3_1(spec):
+    assert spec["openapi"] == "3.1.0"
+    OPENAPI_31_VALIDATOR.validate(spec)
+
+
+def test_the_document_covers_health_and_the_whole_api(spec):
+    assert set(spec["paths"]) == {
+        "/healthz", "/api/v1/openapi.json", "/api/v1/recommendations", "/api/v1/services",
+        "/api/v1/services/{service_id}", "/api/v1/layers", "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}", "/api/v1/recommendations/batch", "/api/v1/compare",
+        "/api/v1/graph", "/api/v1/assessments/{assessment_id}/rerun"}
+
+
+def test_request_bodies_come_from_the_profile_schema_with_an_example(spec):
+    for path in ("/api/v1/recommendations", "/api/v1/assessments"):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": "#/components/schemas/Profile"}
+        assert body["example"]["security_hours_per_month"] == 20
+    profile = spec["components"]["schemas"]["Profile"]
+    assert set(profile["required"]) == {"security_hours_per_month", "patching_staff", "customisation", "isolation"}
+    assert profile["additionalProperties"] is False
+    assert spec["components"]["schemas"]["Workload"]["properties"]["memory_gb"]["exclusiveMinimum"] == 0
+
+
+def test_every_error_status_is_a_problem_document(spec):
+    for status, name in ERRORS.items():
+        response = spec["components"]["responses"][name]
+        media = response["content"]["application/problem+json"]
+        assert media["schema"] == {"$ref": "#/components/schemas/Problem"}
+        assert media["example"]["status"] == int(status)
+    for path, method, op in _operations(spec):
+        responses = op["responses"]
+        assert {"405", "500"} <= set(responses), (method, path)
+        if "requestBody" in op:
+            assert {"400", "413", "415", "422"} <= set(responses), (method, path)
+        if "{" in path:
+            assert "404" in responses, (method, path)
+        for status, response in responses.items():
+            if status.startswith(("4", "5")):
+                assert "application/problem+json" in _resolve(spec, response)["content"], (method, path, status)
+
+
+def test_writes_document_the_optional_bearer_token_and_its_401(spec):
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    for path, method, op in _operations(spec):
+        if method == "post":
+            assert op["security"] == [{}, {"bearerAuth": []}] and "401" in op["responses"], path
+            assert "WWW-Authenticate" in _resolve(spec, op["responses"]["401"])["headers"]
+        else:
+            assert "security" not in op and "401" not in op["responses"], path
+
+
+def test_the_idempotency_key_header_is_documented(spec):
+    post = spec["paths"]["/api/v1/assessments"]["post"]
+    assert {"$ref": "#/components/parameters/Idempotency-Key"} in post["parameters"]
+    parameter = spec["components"]["parameters"]["Idempotency-Key"]
+    assert parameter["in"] == "header" and parameter["schema"]["maxLength"] == 255
+    assert "Idempotent-Replayed" in post["responses"]["200"]["headers"]
+    assert "Location" in post["responses"]["201"]["headers"]
+
+
+def test_every_example_matches_its_schema(spec):
+    checked = 0
+    for path, method, op in _operations(spec):
+        media_types = [op["requestBody"]["content"]] if "requestBody" in op else []
+        media_types += [_resolve(spec, r).get("content", {}) for r in op["responses"].values()]
+        for content in media_types:
+            for media in content.values():
+                if "example" in media:
+                    _validator(spec, media["schema"]).validate(media["example"])
+                    checked += 1
+    assert checked >= 20
+
+
+def test_the_recommendation_example_is_a_real_ranking(spec, client, profile):
+    example = spec["paths"]["/api/v1/recommendations"]["post"]["responses"]["200"]["content"]["application/json"]["example"]
+    body = spec["paths"]["/api/v1/recommendations"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    assert client.post("/api/v1/recommendations", json=body).get_json() == example
+
+
+def test_real_answers_match_the_documented_schemas(spec, client, profile):
+    saved = client.post("/api/v1/assessments", json={**profile, "name": "Payments API",
+                                                     "workload": {"gpu": True, "max_duration_minutes": 60}})
+    cases = [
+        ("/api/v1/recommendations", "post", "200", client.post("/api/v1/recommendations", json=profile)),
+        ("/api/v1/assessments", "post", "201", saved),
+        ("/api/v1/assessments/{assessment_id}", "get", "200", client.get(saved.headers["Location"])),
+        ("/api/v1/assessments", "get", "200", client.get("/api/v1/assessments?per_page=1")),
+        ("/api/v1/services", "get", "200", client.get("/api/v1/services")),
+        ("/api/v1/services/{service_id}", "get", "200", client.get("/api/v1/services/lambda")),
+        ("/api/v1/layers", "get", "200", client.get("/api/v1/layers")),
+        ("/api/v1/compare", "get", "200", client.get("/api/v1/compare?from=ecs&to=fargate&overlay=platform_team")),
+        ("/api/v1/compare", "get", "400", client.get("/api/v1/compare?from=ecs")),
+        ("/api/v1/graph", "get", "200", client.get("/api/v1/graph")),
+        ("/api/v1/recommendations/batch", "post", "200",
+         client.post("/api/v1/recommendations/batch", json={"profiles": [PROFILE_EXAMPLE, {}]})),
+        ("/api/v1/assessments/{assessment_id}/rerun", "post", "200", client.post(saved.headers["Location"] + "/rerun")),
+        ("/healthz", "get", "200", client.get("/healthz")),
+        ("/api/v1/services/{service_id}", "get", "404", client.get("/api/v1/services/mainframe")),
+        ("/api/v1/recommendations", "post", "422", client.post("/api/v1/recommendations", json={})),
+    ]
+    for path, method, status, response in cases:
+        assert str(response.status_code) == status, (path, response.data[:200])
+        documented_response = _resolve(spec, spec["paths"][path][method]["responses"][status])
+        media = documented_response["content"][response.mimetype]
+        _validator(spec, media["schema"]).validate(response.get_json(force=True))
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls, self.scripts, self.inline_styles, self.ids = [], 0, 0, set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.scripts += tag == "script"
+        self.inline_styles += tag == "style" or "style" in attrs or any(a.startswith("on") for a in attrs)
+        self.urls += [attrs[a] for a in ("src", "href") if a in attrs]
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+
+
+def test_the_api_page_shows_every_operation_and_schema_from_the_service_alone(client, spec):
+    response = client.get("/api/docs")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    page = _Page()
+    page.feed(html)
+    assert page.scripts == 0 and page.inline_styles == 0
+    assert all(url.startswith(("/", "#")) and not url.startswith("//") for url in page.urls), page.urls
+    for url in {u for u in page.urls if u.startswith("/")}:
+        with client.get(url) as linked:
+            assert linked.status_code == 200, url
+    assert all(u[1:] in page.ids for u in page.urls if u.startswith("#")), "a link points at no anchor"
+    for path, method, op in _operations(spec):
+        assert f"<code>{path}</code>" in html and op["summary"] in html
+    for name in spec["components"]["schemas"]:
+        assert f'id="schema-{name}"' in html
+    assert "Idempotency-Key" in html and "application/problem+json" in html
+
+
+def test_the_document_is_built_once_per_application(app, client):
+    first = client.get("/api/v1/openapi.json").data
+    assert app.extensions["advisor.openapi"] is not None
+    assert client.get("/api/v1/openapi.json").data == first
+    assert json.loads(first)["info"]["title"] == "Shared-Responsibility Advisor API"
