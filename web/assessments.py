@@ -67,7 +67,12 @@ def assessment_json(assessment: Assessment) -> dict:
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id),
-            "warnings": knowledge_warnings(_reviewed_on(assessment))}
+            "warnings": assessment_warnings(assessment)}
+
+
+def assessment_warnings(assessment: Assessment) -> list[dict]:
+    """The warnings a saved assessment carries today: judged by the knowledge it was made with."""
+    return knowledge_warnings(_reviewed_on(assessment))
 
 
 def _reviewed_on(assessment: Assessment) -> date | None:
