@@ -1,4 +1,4 @@
-"""Reports of an assessment made with an organisation overlay: three parties in every format, and old shapes still read."""
+"""Reports of an assessment made with an organisation overlay: three parties in every format; old shapes still read."""
 import copy
 import html as html_lib
 import io

@@ -89,8 +89,9 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
     else:
         lines.append(f"* Bad, because it needs {num(need)} patching staff and the team has {num(patching_staff)}.")
     for group in party_groups(entry):
-        lines.append(f"* Good, because {escape_prose(group['name'])} takes {_names(group['layers'], True, 'shared with AWS')} off "
-                     f"the team: {num(group['hours'])} hours a month the team does not carry.")
+        taken = _names(group["layers"], True, "shared with AWS")
+        lines.append(f"* Good, because {escape_prose(group['name'])} takes {taken} off the team: "
+                     f"{num(group['hours'])} hours a month the team does not carry.")
     lines.append(f"* Bad, because the team owns {_names(entry['team_owns'], hours=True)}.")
     for blocker in entry["blockers"]:
         lines.append(f"* Bad, because it is ruled out: {escape_prose(blocker['sentence'])}. "
