@@ -1,24 +1,28 @@
 """The requirements form as posted, read into the profile dict that ProfileSchema validates.
 
-The form sends flat text fields (the workload ones named ``workload.<field>``).
-This schema only reshapes them: blanks are left out, numbers that look like
-numbers become numbers, ticked boxes become true. Every rule about what a
-valid profile is stays in ProfileSchema, the one the API uses, so the form
-and the API can never disagree.
+The form sends flat text fields (the workload ones named ``workload.<field>``)
+and one ``services`` field per ticked service. This schema only reshapes
+them: blanks are left out (an "any" choice and "nobody else" are blank),
+numbers that look like numbers become numbers, ticked boxes become true, the
+ticked services a list (none ticked: left out, so the default set is
+ranked). Every rule about what a valid profile is stays in ProfileSchema,
+the one the API uses, so the form and the API can never disagree.
 """
 from __future__ import annotations
 
 import re
 
-from marshmallow import EXCLUDE, Schema, fields, post_load
+from marshmallow import EXCLUDE, Schema, fields, post_load, pre_load
 
-__all__ = ["ProfileFormSchema", "profile_form_schema", "NUMBER_FIELDS", "INTEGER_FIELDS", "FLAG_FIELDS"]
+__all__ = ["ProfileFormSchema", "profile_form_schema", "NUMBER_FIELDS", "INTEGER_FIELDS", "FLAG_FIELDS",
+           "CHOICE_FIELDS", "LIST_FIELDS"]
 
 NUMBER_FIELDS = ("security_hours_per_month", "workload.max_duration_minutes", "workload.memory_gb",
                  "workload.vcpu", "workload.ephemeral_storage_gb")
 INTEGER_FIELDS = ("patching_staff",)
-FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on")
-CHOICE_FIELDS = ("customisation", "isolation", "workload.os")
+FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on", "workload.daemonsets")
+CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation", "overlay")
+LIST_FIELDS = ("services",)
 TEXT_FIELDS = ("name",)
 
 _DECIMAL = re.compile(r"[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
@@ -48,6 +52,23 @@ class ProfileFormSchema(Schema):
     privileged = _text("Present when it needs privileged containers or host access.", "workload.privileged")
     always_on = _text("Present when it runs as a process that never stops.", "workload.always_on")
     os = _text("linux or windows.", "workload.os")
+    arch = _text("x86_64 or arm64; blank for any.", "workload.arch")
+    invocation = _text("sync or async; blank for any.", "workload.invocation")
+    daemonsets = _text("Present when it needs Kubernetes DaemonSets.", "workload.daemonsets")
+    services = fields.List(fields.String(),
+                           metadata={"description": "One per ticked service id; none for the default set."})
+    overlay = _text("An organisation overlay's id; blank when nobody else runs part of the platform.")
+
+    @pre_load
+    def _repeated_fields_as_lists(self, data, **kwargs):
+        """A posted form (a MultiDict) gives each field's first value; the ticked services are all of them."""
+        if hasattr(data, "getlist"):
+            flat = data.to_dict()
+            for name in LIST_FIELDS:
+                if name in data:
+                    flat[name] = data.getlist(name)
+            return flat
+        return data
 
     @post_load
     def _to_profile_dict(self, data: dict, **kwargs) -> dict:
@@ -64,6 +85,9 @@ class ProfileFormSchema(Schema):
 
 def _convert(form_name: str, raw: str):
     """The typed value of one field, or None when it was left blank or unticked."""
+    if form_name in LIST_FIELDS:
+        items = [item.strip() for item in raw if item.strip()]
+        return items or None
     text = raw.strip()
     if form_name in FLAG_FIELDS:
         return True if text else None

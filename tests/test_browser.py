@@ -98,6 +98,8 @@ def test_the_form_filled_in_with_the_keyboard_lands_on_a_report_that_prints(serv
     expect(page.get_by_label("Patching staff")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("2")
+    page.keyboard.press("Tab")  # into who else runs part of the platform, on the checked "Nobody else"
+    expect(page.get_by_role("radio", name="Nobody else")).to_be_focused()
     page.keyboard.press("Tab")  # into the customisation radios, on the checked one
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("radio", name="Medium")).to_be_checked()
@@ -118,6 +120,25 @@ def test_the_form_filled_in_with_the_keyboard_lands_on_a_report_that_prints(serv
     assert "Checkout service" in text and expected in text
     assert "Saved reports" not in text  # the print stylesheet drops the navigation
     assert len(reader.pages) > 3
+
+
+def test_picking_an_overlay_and_two_more_services_shows_the_platform_team_in_the_report(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Application name").fill("Orders")
+    page.get_by_role("radio", name="A central platform team runs the container hosts").check()
+    page.get_by_role("checkbox", name="Amazon EKS (managed node groups)").check()
+    page.get_by_role("checkbox", name="Amazon ECS Managed Instances").check()
+    page.get_by_role("radio", name="Arm64").check()
+    page.get_by_role("button", name="See the recommendation").click()
+
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    expect(page.locator("#recommendation .parties")).to_contain_text("AWS, Platform team and the team")
+    matrix = page.locator("#matrix table")
+    expect(matrix.locator("thead th")).to_have_count(1 + 6)
+    expect(matrix.locator("td.owner--party").first).to_have_text("Platform team")
+    expect(page.locator("#service-eks")).to_contain_text("What Platform team would take over on Amazon EKS")
+    expect(page.get_by_role("img", name="Who owns each layer on Amazon ECS on EC2")).to_be_visible()
+    expect(page.locator("#inputs")).to_contain_text("Arm64 (AWS Graviton)")
 
 
 def test_a_bad_answer_brings_the_error_summary_into_focus_and_links_to_the_field(server, page):

@@ -78,3 +78,39 @@ def test_a_folder_is_refused_with_a_message(runner, tmp_path):
 def test_an_unknown_format_is_a_usage_error(runner, profile_file):
     result = runner.invoke(args=["advise", str(profile_file), "--format", "xml"])
     assert result.exit_code == 2 and "'xml' is not one of 'text', 'md', 'json'" in result.output
+
+
+@pytest.fixture
+def overlay_file(tmp_path, profile):
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps({**profile, "name": "Orders", "overlay": "platform_team",
+                                "services": ["ecs", "eks", "lambda"]}))
+    return path
+
+
+def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service(runner, overlay_file):
+    result = runner.invoke(args=["advise", str(overlay_file)])
+    assert result.exit_code == 0, result.output
+    assert "Three parties: AWS, Platform team and the team." in " ".join(result.output.split())
+    ranked = {line.split(":")[0].split(". ", 1)[1]: line for line in result.output.splitlines() if line[:2] in
+              ("1.", "2.", "3.")}
+    assert ranked["Amazon ECS on EC2"].endswith("; Platform team takes 22 hours off the team")
+    assert ranked["Amazon EKS (managed node groups)"].endswith("; Platform team takes 19 hours off the team")
+    assert "Platform team" not in ranked["AWS Lambda"]
+
+
+def test_md_with_an_overlay_has_the_party_act_in_the_incidents_it_owns(runner, overlay_file):
+    result = runner.invoke(args=["advise", str(overlay_file), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" \
+        in result.output
+    assert "Platform team takes instance operating system and its patching (16 h)" in result.output
+
+
+@pytest.mark.parametrize("today, stale", [("2026-12-01", False), ("2027-08-01", True)])
+def test_text_and_md_warn_when_the_knowledge_base_is_too_old(make_app, tmp_path, profile_file, today, stale):
+    runner = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", TODAY=today).test_cli_runner()
+    text = runner.invoke(args=["advise", str(profile_file)]).output
+    md = runner.invoke(args=["advise", str(profile_file), "--format", "md"]).output
+    assert text.splitlines()[2].startswith("Warning: The knowledge base was last reviewed on") is stale
+    assert ("> **Warning: the knowledge base behind this record may be out of date.**" in md) is stale

@@ -1,4 +1,5 @@
 """The requirements form through the test client: questions, validation, CSRF and the redirect to the report."""
+import html as html_lib
 import json
 
 import pytest
@@ -23,7 +24,8 @@ def test_the_form_labels_every_question_and_explains_it(client):
         assert attrs["name"] == name
         assert field_id(name) in labelled, f"{name} has no label"
         page.by_id(f"{field_id(name)}-hint")  # every question has its help text...
-        described = attrs.get("aria-describedby", "").split() if attrs.get("type") != "radio" else \
+        grouped = attrs.get("type") == "radio" or name == "services"  # the group's fieldset carries the hint
+        described = attrs.get("aria-describedby", "").split() if not grouped else \
             [d for a in page.all("fieldset") for d in a.get("aria-describedby", "").split()]
         assert f"{field_id(name)}-hint" in described, f"...tied to it: {name}"
     text = " ".join(page.text)
@@ -44,8 +46,11 @@ def test_the_form_starts_with_sensible_defaults(client):
     assert page.by_id("f-security_hours_per_month")[1]["value"] == "20"
     assert page.by_id("f-patching_staff")[1]["value"] == "0"
     checked = {a["name"]: a["value"] for a in page.all("input") if a.get("type") == "radio" and "checked" in a}
-    assert checked == {"customisation": "low", "isolation": "standard", "workload.os": "linux"}
+    assert checked == {"customisation": "low", "isolation": "standard", "workload.os": "linux",
+                       "workload.arch": "", "workload.invocation": "", "overlay": ""}  # any, either, nobody else
     assert page.by_id("f-workload-memory_gb")[1]["value"] == ""
+    ticked = [a["value"] for a in page.all("input") if a.get("name") == "services" and "checked" in a]
+    assert sorted(ticked) == ["ec2", "ecs", "fargate", "lambda"]
 
 
 def test_pages_carry_no_inline_script_or_style(client):
@@ -116,7 +121,7 @@ def test_every_answer_is_kept_when_the_form_comes_back(client):
     checked = {a["name"]: a["value"] for a in page.all("input") if a.get("type") in ("radio", "checkbox")
                and "checked" in a}
     assert checked == {"customisation": "high", "isolation": "strong", "workload.os": "windows",
-                       "workload.privileged": "yes"}
+                       "workload.privileged": "yes", "workload.arch": "", "workload.invocation": "", "overlay": ""}
     assert page.by_id("f-workload-memory_gb")[1]["value"] == "12"
     assert page.by_id("f-name")[1]["value"] == "Payments API"
 
@@ -173,3 +178,84 @@ def test_the_report_index_lists_saved_reports_newest_first(client):
 def test_the_report_index_is_empty_before_any_report(client):
     html = client.get("/reports", headers=HTML).get_data(as_text=True)
     assert "No reports yet" in html
+
+
+def ticked(page: Elements, name: str) -> list[str]:
+    return [a["value"] for a in page.all("input") if a.get("name") == name and "checked" in a]
+
+
+def test_the_form_offers_every_service_and_overlay_of_the_knowledge_base(client):
+    page = Elements(client.get("/").get_data(as_text=True))
+    services = [s["id"] for s in client.get("/api/v1/services").get_json()["services"]]
+    offered = [a["value"] for a in page.all("input") if a.get("name") == "services"]
+    assert sorted(offered) == sorted(services) and len(offered) == 8
+    assert offered[:4] == ["ec2", "ecs", "fargate", "lambda"]  # the default set first
+    assert [a["value"] for a in page.all("input") if a.get("name") == "overlay"] == ["", "platform_team"]
+    text = " ".join(" ".join(page.text).split())
+    assert "A central platform team runs the container hosts" in text
+    assert "Platform team takes over, on Amazon ECS on EC2: instance operating system and its patching, container " \
+           "runtime and agent; on Amazon EKS (managed node groups):" in text
+    assert "If you untick every box, the advisor compares those four." in text
+    assert "AWS Graviton processors" in text and "runs no DaemonSets" in text
+
+
+def test_no_element_id_is_used_twice_so_every_hint_reaches_its_field(client):
+    for response in (client.get("/"), submit_form(client, {**VALID_FORM, "patching_staff": "x"})):
+        ids = [a["id"] for _, a in Elements(response.get_data(as_text=True)).tags if "id" in a]
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_the_form_and_the_api_store_the_same_profile_with_services_overlay_and_new_workload_fields(client, profile):
+    answers = {**VALID_FORM, "services": ["ecs", "eks", "lambda"], "overlay": "platform_team",
+               "workload.arch": "arm64", "workload.invocation": "async", "workload.daemonsets": "yes"}
+    location = submit_form(client, answers).headers["Location"]
+    from_form = client.get(f"/api/v1/assessments/{location.rsplit('/', 1)[1]}").get_json()["recommendation"]
+    body = {**profile, "name": "Payments API", "services": ["ecs", "eks", "lambda"], "overlay": "platform_team",
+            "workload": {"os": "linux", "arch": "arm64", "invocation": "async", "daemonsets": True}}
+    from_api = client.post("/api/v1/assessments", json=body).get_json()["recommendation"]
+    assert from_form["profile"] == from_api["profile"]
+    assert from_form["overlay"]["id"] == "platform_team"
+    assert [e["service"] for e in from_form["ranking"]] == [e["service"] for e in from_api["ranking"]]
+    report = client.get(location, headers=HTML).get_data(as_text=True)
+    assert "Platform team" in report and "Arm64 (AWS Graviton)" in report
+
+
+def test_leaving_every_service_unticked_compares_the_default_four(client):
+    location = submit_form(client, {**VALID_FORM, "overlay": ""}).headers["Location"]
+    saved = client.get(f"/api/v1/assessments/{location.rsplit('/', 1)[1]}").get_json()["recommendation"]
+    assert "services" not in saved["profile"] and "overlay" not in saved["profile"]
+    assert sorted(e["service"] for e in saved["ranking"]) == ["ec2", "ecs", "fargate", "lambda"]
+
+
+def test_a_re_rendered_form_keeps_the_ticked_services_the_overlay_and_the_new_workload_answers(client):
+    answers = {**VALID_FORM, "security_hours_per_month": "lots", "services": ["eks", "lambda_managed_instances"],
+               "overlay": "platform_team", "workload.arch": "x86_64", "workload.invocation": "sync",
+               "workload.daemonsets": "yes"}
+    response = submit_form(client, answers)
+    assert response.status_code == 422
+    page = Elements(response.get_data(as_text=True))
+    assert ticked(page, "services") == ["eks", "lambda_managed_instances"]
+    assert ticked(page, "overlay") == ["platform_team"]
+    assert ticked(page, "workload.arch") == ["x86_64"] and ticked(page, "workload.invocation") == ["sync"]
+    assert ticked(page, "workload.daemonsets") == ["yes"]
+    assert saved_count(client) == 0
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("services", ["ecs", "mainframe"], "unknown service 'mainframe'"),
+    ("services", ["ecs", "ecs"], "each service may be named once"),
+    ("services", ["ECS!"], "not a service id"),
+    ("overlay", "skunkworks", "unknown overlay 'skunkworks'"),
+    ("workload.arch", "sparc", "Must be one of: x86_64, arm64."),
+    ("workload.invocation", "carrier_pigeon", "Must be one of: sync, async."),
+])
+def test_a_service_overlay_or_choice_the_form_never_offered_is_refused_beside_its_question(client, field, value,
+                                                                                          message):
+    response = submit_form(client, {**VALID_FORM, field: value})
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    fid = field_id(field)
+    assert message in html_lib.unescape(html.split(f'id="{fid}-error"', 1)[1].split("</p>", 1)[0])
+    _, first = Elements(html).by_id(fid)
+    assert first["aria-invalid"] == "true" and f"{fid}-error" in first["aria-describedby"].split()
+    assert saved_count(client) == 0

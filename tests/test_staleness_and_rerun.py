@@ -122,3 +122,18 @@ def test_rerun_stores_nothing(make_app, db, profile):
     created = client.post("/api/v1/assessments", json=profile).get_json()
     client.post(f"/api/v1/assessments/{created['id']}/rerun")
     assert client.get("/api/v1/assessments").get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("today, stale", [("2027-05-27", False), ("2027-05-28", True)])
+def test_a_report_warns_in_the_page_and_the_record_only_once_its_knowledge_is_too_old(make_app, db, profile, today,
+                                                                                   stale):
+    created = client_for(make_app, db, TODAY="2026-12-01").post("/api/v1/assessments", json=profile).get_json()
+    later = client_for(make_app, db, TODAY=today)
+    page = later.get(created["links"]["report_html"], headers={"Accept": "text/html"}).get_data(as_text=True)
+    record = later.get(created["links"]["report_markdown"]).get_data(as_text=True)
+    sentence = f"was last reviewed on {REVIEWED}, 181 days ago, more than the 180 days allowed"
+    assert ("may be out of date" in page, sentence in page) == (stale, stale)
+    assert ("may be out of date" in record, sentence in record) == (stale, stale)
+    if stale:  # prominent: at the top of the page and straight under the record's title
+        assert page.index('class="notice notice--warning"') < page.index('id="recommendation"')
+        assert record.index("> **Warning: the knowledge base") < record.index("## Context and Problem Statement")

@@ -62,13 +62,18 @@ def links(assessment_id: str) -> dict:
 
 def assessment_json(assessment: Assessment) -> dict:
     """A saved assessment as the API shows it; warnings are judged now, against the knowledge it was made with."""
-    warnings = knowledge_warnings(_reviewed_on(assessment))
+    warnings = assessment_warnings(assessment)
     recommendation = {k: v for k, v in assessment.result.items() if k != "knowledge"}
     recommendation["profile"] = assessment.profile
     recommendation["warnings"] = warnings
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
+
+
+def assessment_warnings(assessment: Assessment) -> list[dict]:
+    """The warnings a saved assessment carries today: judged by the knowledge it was made with."""
+    return knowledge_warnings(_reviewed_on(assessment))
 
 
 def _reviewed_on(assessment: Assessment) -> date | None:

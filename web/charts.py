@@ -9,11 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Rect", "Text", "Line", "Chart", "score_chart", "hours_chart", "stack_chart", "OWNER_LABELS", "PALETTE"]
+from .owners import owner_kind, owner_label
 
-OWNER_LABELS = {"aws": "AWS", "customer": "Team", "shared": "Shared"}
+__all__ = ["Rect", "Text", "Line", "Pattern", "Chart", "score_chart", "hours_chart", "stack_chart", "PALETTE"]
+
+# The team blue, AWS amber and an internal party's lilac; every cell and band also says its owner in words.
 PALETTE = {
     "team": "#cfe0f5", "team_edge": "#1f5fa8", "aws": "#ffe2ad", "aws_edge": "#9a5b00",
+    "party": "#e6d8f5", "party_edge": "#5b3a8c", "other": "#e3e6ea", "other_edge": "#5f6770",
     "bar": "#1f5fa8", "ruled_out": "#9aa3ad", "over": "#b42318", "ink": "#1b1f24", "grid": "#d0d5db",
 }
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -52,6 +55,15 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """Diagonal stripes of two colours, for a layer two owners share."""
+
+    id: str
+    first: str
+    second: str
+
+
+@dataclass(frozen=True)
 class Chart:
     """One SVG: its id (for aria-labelledby), accessible title and description, size and shapes."""
 
@@ -63,7 +75,8 @@ class Chart:
     rects: tuple[Rect, ...]
     texts: tuple[Text, ...]
     lines: tuple[Line, ...]
-    striped: tuple[Rect, ...] = ()  # shared layers, drawn with the stripe pattern
+    striped: tuple[Rect, ...] = ()  # shared layers, filled with one of the patterns
+    patterns: tuple[Pattern, ...] = ()
 
     @property
     def font(self) -> str:
@@ -83,31 +96,40 @@ def _nice_top(value: float) -> tuple[float, float]:
     return math.ceil(value / step - 1e-9) * step, step
 
 
-# Service names end at _LABEL_W, bars run from _LEFT to _RIGHT, and the rest of _WIDTH leaves room for the
-# value after the longest bar ("97.9 (ruled out)", "86 h (56 over)").
-_WIDTH, _LABEL_W, _LEFT, _RIGHT, _ROW, _BAR = 720, 236, 244, 560, 30, 16
+# Service names end at label_w (at least _LABEL_W, more for long names), bars run _SPAN from 8 beyond it, and
+# _VALUE_ROOM after the bars leaves room for the value after the longest bar ("97.9 (ruled out)", "86 h (56 over)").
+_LABEL_W, _SPAN, _VALUE_ROOM, _ROW, _BAR = 236, 316, 160, 30, 16
+
+
+def _bar_geometry(ranking: list[dict]) -> tuple[float, float, float, float]:
+    """label_w, left and right end of the bars, and the chart's width, for these services' names."""
+    longest = max((len(f"{e['rank']}. {e['name']}") for e in ranking), default=0)
+    label_w = max(_LABEL_W, math.ceil(0.62 * 12 * longest))
+    left = label_w + 8
+    return label_w, left, left + _SPAN, left + _SPAN + _VALUE_ROOM
 
 
 def score_chart(ranking: list[dict]) -> Chart:
     """Scores from 0 to 100 as horizontal bars, ruled-out services in grey."""
     top = 8
     rects, texts, lines = [], [], []
-    span = _RIGHT - _LEFT
+    label_w, left, right, chart_w = _bar_geometry(ranking)
+    span = right - left
     for i, entry in enumerate(ranking):
         y = top + i * _ROW
-        texts.append(Text(_LABEL_W, y + 13, f"{entry['rank']}. {entry['name']}", anchor="end"))
+        texts.append(Text(label_w, y + 13, f"{entry['rank']}. {entry['name']}", anchor="end"))
         width = span * max(0.0, min(entry["score"], 100.0)) / 100
         fill = PALETTE["bar"] if entry["eligible"] else PALETTE["ruled_out"]
-        rects.append(Rect(_LEFT, y + 1, width, _BAR, fill))
+        rects.append(Rect(left, y + 1, width, _BAR, fill))
         note = "" if entry["eligible"] else " (ruled out)"
-        texts.append(Text(_LEFT + width + 6, y + 13, f"{entry['score']:.1f}{note}", weight="bold"))
+        texts.append(Text(left + width + 6, y + 13, f"{entry['score']:.1f}{note}", weight="bold"))
     bottom = top + len(ranking) * _ROW
     for tick in range(0, 101, 25):
-        x = _LEFT + span * tick / 100
+        x = left + span * tick / 100
         lines.append(Line(x, top - 4, x, bottom))
         texts.append(Text(x, bottom + 14, str(tick), anchor="middle", size=11))
     summary = "; ".join(f"{e['name']} {e['score']:.1f}{'' if e['eligible'] else ' (ruled out)'}" for e in ranking)
-    return Chart("chart-score", "Score out of 100 for each service", summary, _WIDTH, bottom + 22,
+    return Chart("chart-score", "Score out of 100 for each service", summary, chart_w, bottom + 22,
                  tuple(rects), tuple(texts), tuple(lines))
 
 
@@ -116,18 +138,19 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
     top = 24
     biggest = max([capacity] + [e["burden_hours_per_month"] for e in ranking])
     axis_end, step = _nice_top(biggest * 1.05)
-    span = _RIGHT - _LEFT
+    label_w, left, right, chart_w = _bar_geometry(ranking)
+    span = right - left
 
     def x_of(hours: float) -> float:
-        return _LEFT + span * hours / axis_end
+        return left + span * hours / axis_end
 
     rects, texts, lines = [], [], []
     for i, entry in enumerate(ranking):
         y = top + i * _ROW
         burden = entry["burden_hours_per_month"]
-        texts.append(Text(_LABEL_W, y + 13, f"{entry['rank']}. {entry['name']}", anchor="end"))
+        texts.append(Text(label_w, y + 13, f"{entry['rank']}. {entry['name']}", anchor="end"))
         within = min(burden, capacity)
-        rects.append(Rect(_LEFT, y + 1, x_of(within) - _LEFT, _BAR, PALETTE["bar"]))
+        rects.append(Rect(left, y + 1, x_of(within) - left, _BAR, PALETTE["bar"]))
         if burden > capacity:
             rects.append(Rect(x_of(capacity), y + 1, x_of(burden) - x_of(capacity), _BAR, PALETTE["over"]))
             label = f"{_num(burden)} h ({_num(round(burden - capacity, 2))} over)"
@@ -142,46 +165,96 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
         tick += step
     cap_x = x_of(capacity)
     lines.append(Line(cap_x, top - 8, cap_x, bottom + 2, stroke=PALETTE["ink"], width=2, dash="5 3"))
-    texts.append(Text(min(max(cap_x, _LEFT + 70), _WIDTH - 70), 12, f"the team has {_num(capacity)} h", anchor="middle",
+    texts.append(Text(min(max(cap_x, left + 70), chart_w - 70), 12, f"the team has {_num(capacity)} h", anchor="middle",
                       size=11, weight="bold"))
     summary = "; ".join(f"{e['name']} {_num(e['burden_hours_per_month'])} hours" for e in ranking)
     return Chart(chart_id, f"Team-owned hours a month against the {_num(capacity)} hours the team has",
-                 summary + f"; the team has {_num(capacity)} hours.", _WIDTH, bottom + 22,
+                 summary + f"; the team has {_num(capacity)} hours.", chart_w, bottom + 22,
                  tuple(rects), tuple(texts), tuple(lines))
 
 
-_STACK_W, _STACK_ROW, _STACK_TOP = 420, 21, 8
+_STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT = 480, 21, 8, 10.5
+# Top to bottom: what the team owns, then what another party took over from it, then AWS's part.
+_STACK_GROUP = {"customer": 0, "shared": 1, "other": 2, "party": 3, "party-shared": 4, "aws": 5}
+_TEAM_KINDS = ("customer", "shared")
+_FILLS = {"customer": "team", "aws": "aws", "party": "party", "other": "other"}
+_EDGES = {"customer": "team_edge", "shared": "team_edge", "aws": "aws_edge", "party": "party_edge",
+          "party-shared": "party_edge", "other": "other_edge"}
 
 
-def stack_chart(service: dict, layers: list[dict], column: dict[str, dict], team_hours: dict[str, float]) -> Chart:
-    """One service's stack, team-owned layers on top and AWS's below, with a heavy line between them.
+# Average character widths in em, a little above DejaVu Sans's (the widest of the fonts the charts ask for).
+_EM, _EM_BOLD = 0.56, 0.64
+
+
+def _text_width(text: str, size: float, em: float = _EM) -> float:
+    """An estimate of a label's width, on the generous side, so labels never run into each other."""
+    return em * size * len(text)
+
+
+def _fit(label: str, suffix: str, room: float, size: float) -> str:
+    """label + suffix in bold, the label cut short with an ellipsis when the whole would not fit in room."""
+    if _text_width(label + suffix, size, _EM_BOLD) <= room:
+        return label + suffix
+    keep = max(1, int(room / (_EM_BOLD * size)) - len(suffix) - 1)
+    return label[:keep].rstrip() + "…" + suffix
+
+
+def stack_chart(service: dict, layers: list[dict], column: dict[str, dict], team_hours: dict[str, float],
+                party_hours: dict[str, float] | None = None, names: dict[str, str] | None = None) -> Chart:
+    """One service's stack: the team's layers on top, a heavy line, then any internal party's, then AWS's.
 
     ``layers`` are in stack order (bottom first), ``column`` is the matrix column of the service
-    (layer id → {owner, ...}) and ``team_hours`` the team's hours per layer it owns or shares.
+    (layer id → {owner, ...}), ``team_hours`` the team's hours per layer it owns or shares and
+    ``party_hours`` those an organisation overlay's party took over; ``names`` maps party ids to names.
     """
-    group = {"customer": 0, "shared": 1, "aws": 2}
-    ordered = sorted(layers, key=lambda l: (group[column[l["id"]]["owner"]], -l["position"]))
+    party_hours, names = party_hours or {}, names or {}
+    kinds = {l["id"]: owner_kind(column[l["id"]]) for l in layers}
+    ordered = sorted(layers, key=lambda l: (_STACK_GROUP[kinds[l["id"]]], -l["position"]))
+    chart_id = f"stack-{service['id']}"
+    patterns = {"shared": Pattern(f"{chart_id}-shared", PALETTE["team"], PALETTE["aws"]),
+                "party-shared": Pattern(f"{chart_id}-party-shared", PALETTE["party"], PALETTE["aws"])}
     rects, striped, texts, lines = [], [], [], []
     x, width = 4, _STACK_W - 8
-    boundary = None
+    order = [kinds[l["id"]] for l in ordered]
+    # The heavy line closes the team's layers; a dashed one separates another party's from AWS's.
+    first_other = next((i for i, kind in enumerate(order) if kind not in _TEAM_KINDS), None)
+    middle = any(kind not in _TEAM_KINDS + ("aws",) for kind in order)
+    team_line = _STACK_TOP + first_other * _STACK_ROW - 1 if first_other else None
+    aws_line = _STACK_TOP + order.index("aws") * _STACK_ROW - 1 if middle and "aws" in order else None
     for i, layer in enumerate(ordered):
         y = _STACK_TOP + i * _STACK_ROW
-        owner = column[layer["id"]]["owner"]
-        if owner == "aws" and boundary is None:
-            boundary = y - 1
-        shape = Rect(x, y, width, _STACK_ROW - 2, PALETTE["aws"] if owner == "aws" else PALETTE["team"],
-                     PALETTE["aws_edge"] if owner == "aws" else PALETTE["team_edge"])
-        (striped if owner == "shared" else rects).append(shape)
-        texts.append(Text(x + 6, y + 13.5, layer["name"], size=10.5))
-        hours = team_hours.get(layer["id"])
-        right = OWNER_LABELS[owner] + (f" · {_num(hours)} h" if hours and owner != "aws" else "")
-        texts.append(Text(x + width - 6, y + 13.5, right, anchor="end", size=10.5, weight="bold"))
+        kind = kinds[layer["id"]]
+        edge = PALETTE[_EDGES[kind]]
+        if kind in patterns:
+            striped.append(Rect(x, y, width, _STACK_ROW - 2, f"url(#{patterns[kind].id})", edge))
+        else:
+            rects.append(Rect(x, y, width, _STACK_ROW - 2, PALETTE[_FILLS[kind]], edge))
+        name_left = x + 6
+        texts.append(Text(name_left, y + 13.5, layer["name"], size=_STACK_TEXT))
+        hours = (team_hours if kind in _TEAM_KINDS else party_hours).get(layer["id"]) if kind != "aws" else None
+        suffix = f" · {_num(hours)} h" if hours else ""
+        room = (x + width - 6) - (name_left + _text_width(layer["name"], _STACK_TEXT) + 10)
+        texts.append(Text(x + width - 6, y + 13.5, _fit(owner_label(column[layer["id"]], names), suffix, room,
+                                                         _STACK_TEXT), anchor="end", size=_STACK_TEXT, weight="bold"))
     bottom = _STACK_TOP + len(ordered) * _STACK_ROW
-    if boundary is not None:
-        lines.append(Line(0, boundary, _STACK_W, boundary, stroke=PALETTE["ink"], width=3))
-    team = [l["name"] for l in ordered if column[l["id"]]["owner"] != "aws"]
-    aws = [l["name"] for l in ordered if column[l["id"]]["owner"] == "aws"]
-    desc = (f"The team owns or shares {len(team)} layers: {', '.join(team) or 'none'}. "
-            f"AWS owns {len(aws)}: {', '.join(aws) or 'none'}.")
-    return Chart(f"stack-{service['id']}", f"Who owns each layer on {service['name']}", desc,
-                 _STACK_W, bottom + 4, tuple(rects), tuple(texts), tuple(lines), tuple(striped))
+    if team_line is not None:
+        lines.append(Line(0, team_line, _STACK_W, team_line, stroke=PALETTE["ink"], width=3))
+    if aws_line is not None:
+        lines.append(Line(0, aws_line, _STACK_W, aws_line, stroke=PALETTE["ink"], width=2, dash="6 3"))
+    used = tuple(p for kind, p in patterns.items() if kind in kinds.values())
+    return Chart(chart_id, f"Who owns each layer on {service['name']}", _stack_desc(ordered, column, kinds, names),
+                 _STACK_W, bottom + 4, tuple(rects), tuple(texts), tuple(lines), tuple(striped), used)
+
+
+def _stack_desc(ordered: list[dict], column: dict[str, dict], kinds: dict[str, str], names: dict[str, str]) -> str:
+    team = [l["name"] for l in ordered if kinds[l["id"]] in _TEAM_KINDS]
+    aws = [l["name"] for l in ordered if kinds[l["id"]] == "aws"]
+    others: dict[str, list[str]] = {}
+    for layer in ordered:
+        if kinds[layer["id"]] not in _TEAM_KINDS + ("aws",):
+            owner = owner_label(column[layer["id"]], names).removesuffix(" + AWS")
+            others.setdefault(owner, []).append(layer["name"])
+    parts = [f"The team owns or shares {len(team)} layers: {', '.join(team) or 'none'}."]
+    parts += [f"{owner} takes {len(items)}: {', '.join(items)}." for owner, items in others.items()]
+    parts.append(f"AWS owns {len(aws)}: {', '.join(aws) or 'none'}.")
+    return " ".join(parts)

@@ -23,7 +23,7 @@ from .api import knowledge_base, recommend
 from .jsonbody import loads_strict
 from .markdown_report import render_markdown
 from .problems import ApiProblem
-from .report_model import chosen_service, num
+from .report_model import chosen_service, num, overlay_summary, party_groups
 from .validation import field_messages
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError"]
@@ -77,21 +77,36 @@ def advise_file(path: Path) -> dict:
     except ProfileError as exc:  # valid in shape, but names services the knowledge base does not hold
         raise _invalid(path, exc.errors) from None
     services = tuple(entry["service"] for entry in result["ranking"])
-    return {**result, "knowledge": knowledge_snapshot(knowledge_base(), services)}
+    overlay = result["profile"].get("overlay")
+    return {**result, "knowledge": knowledge_snapshot(knowledge_base(), services, overlay)}
 
 
 def render_text(result: dict, width: int = 88) -> str:
-    """A readable ranking for a terminal: each service with its score, hours, reasons and blockers."""
+    """A readable ranking for a terminal: each service with its score, hours, reasons and blockers.
+
+    Any warning (a stale knowledge base) follows the two heading lines; with an organisation
+    overlay, each service also says what its internal party takes.
+    """
     profile = result["profile"]
     wrap = textwrap.TextWrapper(width=width, initial_indent="   - ", subsequent_indent="     ")
     lines = [f"{profile.get('name') or 'Unnamed application'}: {num(profile['security_hours_per_month'])} security "
              f"hours a month, {profile['patching_staff']} patching staff, {profile['customisation']} customisation, "
              f"{profile['isolation']} isolation",
-             f"Knowledge base {result['knowledge_base_version']}", ""]
+             f"Knowledge base {result['knowledge_base_version']}"]
+    for warning in result.get("warnings", []):
+        lines += textwrap.wrap(f"Warning: {warning['message']}", width=width, subsequent_indent="  ")
+    overlay = overlay_summary(result)
+    if overlay:
+        parties = " and ".join(overlay["parties"])
+        lines += textwrap.wrap(f"Three parties: AWS, {parties} and the team. The organisation overlay "
+                               f"\"{overlay['name']}\" gives {parties} layers the team would otherwise own; the "
+                               "team's hours count only what is still the team's.", width=width)
+    lines.append("")
     for entry in result["ranking"]:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else "ruled out"
+        taken = "".join(f"; {g['name']} takes {num(g['hours'])} hours off the team" for g in party_groups(entry))
         lines.append(f"{entry['rank']}. {entry['name']}: {state}, team owns {num(entry['burden_hours_per_month'])} "
-                     f"hours a month (has {num(entry['capacity_hours_per_month'])})")
+                     f"hours a month (has {num(entry['capacity_hours_per_month'])}){taken}")
         for blocker in entry["blockers"]:
             lines += textwrap.wrap(f"Blocked: {blocker['sentence']}. {blocker['unblock']}", width=width,
                                    initial_indent="   ! ", subsequent_indent="     ")

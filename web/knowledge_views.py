@@ -7,7 +7,7 @@ from advisor import KnowledgeBase, UnknownServiceError
 from advisor.export import node_link
 from schemas.knowledge import graph_schema
 
-__all__ = ["service_summaries", "service_detail", "layer_list", "graph_document"]
+__all__ = ["service_summaries", "service_detail", "layer_list", "graph_document", "form_choices"]
 
 
 @lru_cache(maxsize=8)
@@ -65,3 +65,29 @@ def layer_list(kb: KnowledgeBase) -> dict:
 @lru_cache(maxsize=8)
 def graph_document(kb: KnowledgeBase) -> dict:
     return graph_schema.dump(node_link(kb))
+
+
+@lru_cache(maxsize=8)
+def form_choices(kb: KnowledgeBase) -> dict:
+    """The choices the requirements form offers, each with id, name and description: levels, services, overlays.
+
+    Services come default set first; overlays after "nobody else" (blank), each saying what its parties take over.
+    """
+    services = sorted(kb.services.values(), key=lambda s: not s.default)  # stable: data order within each group
+    overlays = [{"id": "", "name": "Nobody else",
+                 "description": "The team runs everything on its side of the line with AWS."}]
+    for overlay in kb.overlays.values():
+        moves = []
+        for party in overlay.parties.values():
+            per_service = [f"on {kb.services[r.service].name}: {', '.join(kb.layers[l].name.lower() for l in r.layers)}"
+                           for r in overlay.reassignments if r.party == party.id]
+            if per_service:
+                moves.append(f"{party.name} takes over, {'; '.join(per_service)}.")
+        overlays.append({"id": overlay.id, "name": overlay.name,
+                         "description": " ".join(part for part in (overlay.description, *moves) if part)})
+    return {
+        "customisation_levels": list(kb.customisation_levels.values()),
+        "isolation_levels": list(kb.isolation_levels.values()),
+        "services": [{"id": s.id, "name": s.name, "description": s.summary, "default": s.default} for s in services],
+        "overlays": overlays,
+    }

@@ -3,8 +3,10 @@
 Title, status and date; context and problem statement; decision drivers (the
 profile); considered options (the services); decision outcome (the first
 eligible service, with the reasons); pros and cons of each option (what the
-team and AWS would own, hours against capacity, blockers). The knowledge
-snapshot, when the result carries one, adds who acts in each incident.
+team, AWS and any internal party of an organisation overlay would own, hours
+against capacity, blockers). The knowledge snapshot, when the result carries
+one, adds who acts in each incident. A warning (a stale knowledge base) comes
+first, under the title.
 
 What a person typed (the application name) is escaped so that no Markdown
 or HTML in it takes effect: it cannot open a link, a heading, a table cell
@@ -15,7 +17,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from .report_model import ACTOR_LABELS, chosen_service, input_rows, num
+from .owners import actors_label, owner_label, party_names
+from .report_model import chosen_service, input_rows, num, overlay_summary, party_groups
 
 __all__ = ["render_markdown", "escape_markdown", "escape_prose"]
 
@@ -57,11 +60,11 @@ def _lower_first(name: str) -> str:
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
-def _names(items: list[dict], hours: bool = False) -> str:
+def _names(items: list[dict], hours: bool = False, shared: str = "shared") -> str:
     parts = []
     for item in items:
         text = escape_prose(_lower_first(item["name"]))
-        notes = (["shared"] if item.get("owner") == "shared" else []) + \
+        notes = ([shared] if item.get("owner") == "shared" else []) + \
             ([f"{num(item['hours_per_month'])} h"] if hours and item.get("hours_per_month") else [])
         if notes:
             text += f" ({', '.join(notes)})"
@@ -85,6 +88,10 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
         lines.append(f"* Good, because the {num(patching_staff)} patching staff cover the {num(need)} needed.")
     else:
         lines.append(f"* Bad, because it needs {num(need)} patching staff and the team has {num(patching_staff)}.")
+    for group in party_groups(entry):
+        taken = _names(group["layers"], True, "shared with AWS")
+        lines.append(f"* Good, because {escape_prose(group['name'])} takes {taken} off the team: "
+                     f"{num(group['hours'])} hours a month the team does not carry.")
     lines.append(f"* Bad, because the team owns {_names(entry['team_owns'], hours=True)}.")
     for blocker in entry["blockers"]:
         lines.append(f"* Bad, because it is ruled out: {escape_prose(blocker['sentence'])}. "
@@ -92,25 +99,39 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
     return lines
 
 
-def _incidents(knowledge: dict) -> list[str]:
+def _party_of(cell: dict, parties: dict[str, str]) -> str:
+    return owner_label(cell, parties).removesuffix(" + AWS")
+
+
+def _incidents(knowledge: dict, parties: dict[str, str]) -> list[str]:
     names = {s["id"]: s["name"] for s in knowledge["services"]}
     layer_names = {layer["id"]: layer["name"] for layer in knowledge["layers"]}
     lines = ["### What happens when…", ""]
     for incident in knowledge["incidents"]:
         lines += [f"#### {escape_prose(incident['name'])}", "",
                   f"{escape_prose(incident['description'])} {escape_prose(incident['note'])} "
-                  f"(source: {_link(incident['source'])})", "",
-                  "| Service | Who must act | Team layers hit |", "| --- | --- | --- |"]
+                  f"(source: {_link(incident['source'])})", ""]
+        lines += ["| Service | Who must act | Team layers hit | Layers another party took over |",
+                  "| --- | --- | --- | --- |"] if parties else \
+            ["| Service | Who must act | Team layers hit |", "| --- | --- | --- |"]
         for sid, who in incident["who_acts"].items():
-            team = ", ".join(escape_prose(layer_names.get(l, l)) for l in who["team_layers"]) or "none"
-            lines.append(f"| {escape_prose(names.get(sid, sid))} | {ACTOR_LABELS[who['acts']]} | {team} |")
+            team = ", ".join(escape_prose(layer_names.get(l, l)) for l in who.get("team_layers", [])) or "none"
+            row = f"| {escape_prose(names.get(sid, sid))} | {escape_prose(actors_label(who, parties))} | {team} |"
+            if parties:
+                taken = [f"{layer_names.get(l, l)} ({_party_of(knowledge['matrix'].get(l, {}).get(sid, {}), parties)})"
+                         for l in who.get("party_layers", [])]
+                row += f" {', '.join(escape_prose(t) for t in taken) or 'none'} |"
+            lines.append(row)
         lines.append("")
     return lines
 
 
 def render_markdown(profile: dict, result: dict, *, created_at: datetime | None = None,
-                    assessment_id: str | None = None, report_url: str | None = None) -> str:
+                    assessment_id: str | None = None, report_url: str | None = None,
+                    warnings: list[dict] | None = None) -> str:
     """The recommendation as a MADR decision record; ``result`` is the API's recommendation JSON.
+
+    ``warnings`` default to the result's own ``warnings`` (a POST /api/v1/recommendations answer has them).
 
     Examples
     --------
@@ -133,15 +154,25 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
         lines.append(f"* Assessment: {escape_prose(assessment_id)}")
     if report_url and _SAFE_URL.fullmatch(report_url):
         lines.append(f"* Full report: <{report_url}>")
+    for warning in result.get("warnings", []) if warnings is None else warnings:
+        lines += ["", f"> **Warning: the knowledge base behind this record may be out of date.** "
+                      f"{escape_prose(warning['message'])}"]
+    overlay = overlay_summary(result)
+    parties = party_names(result)
     lines += ["", "## Context and Problem Statement", "",
               f"Where should {subject} run on AWS, and which security work would the team own there? The team can "
               f"spend {num(capacity)} hours a month on security work and has {num(staff)} "
               f"{'person' if staff == 1 else 'people'} who can patch operating systems and runtimes. This record "
               f"compares {len(ranking)} compute services by the layers of the AWS Shared Responsibility Model the "
-              "team would own on each.", "",
-              "## Decision Drivers", ""]
+              "team would own on each.", ""]
+    if overlay:
+        who = " and ".join(escape_prose(p) for p in overlay["parties"])
+        lines += [f"Three parties share the work: AWS, {who} and the team. The organisation overlay "
+                  f"\"{escape_prose(overlay['name'])}\" gives {who} layers the team would otherwise own; the team's "
+                  "hours count only what is still the team's.", ""]
+    lines += ["## Decision Drivers", ""]
     lines += [f"* {label}: {escape_markdown(value) if label == 'Application name' else escape_prose(value)}"
-              for label, value in input_rows(profile)]
+              for label, value in input_rows(profile, result)]
     lines += ["", "## Considered Options", ""]
     for entry in ranking:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else \
@@ -166,5 +197,5 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
               "Made by the Shared-Responsibility Advisor. Hours are planning assumptions for one typical workload, "
               "not AWS figures; each ownership fact cites its source in the full report.", ""]
     if knowledge:
-        lines += _incidents(knowledge)
+        lines += _incidents(knowledge, parties)
     return "\n".join(lines).rstrip("\n") + "\n"

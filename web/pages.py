@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from advisor import ProfileError
 from schemas.profile_form import profile_form_schema
 
 from .api import knowledge_base
 from .assessments import save_assessment
+from .knowledge_views import form_choices
 from .problems import ApiProblem
-from .profile_form import DEFAULTS, LABELS, field_id, form_errors
+from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
 
 bp = Blueprint("pages", __name__)
 
@@ -16,15 +18,14 @@ bp = Blueprint("pages", __name__)
 def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
     kb = knowledge_base()
     body = render_template("pages/form.html", values=values, errors=errors, labels=LABELS, field_id=field_id,
-                           customisation_levels=list(kb.customisation_levels.values()),
-                           isolation_levels=list(kb.isolation_levels.values()), kb_version=kb.version)
+                           **form_choices(kb), kb_version=kb.version)
     return body, status
 
 
 @bp.get("/")
 def form():
-    """The requirements form, filled in with sensible defaults."""
-    return _render_form(dict(DEFAULTS), {})
+    """The requirements form, filled in with sensible defaults: the default services ticked, nobody else."""
+    return _render_form({**DEFAULTS, "services": list(knowledge_base().default_services)}, {})
 
 
 @bp.post("/")
@@ -36,5 +37,7 @@ def submit():
     except ApiProblem as exc:
         if exc.status != 422 or not exc.errors:
             raise
-        return _render_form(request.form.to_dict(), form_errors(exc.errors), 422)
+        return _render_form(form_values(request.form), form_errors(exc.errors), 422)
+    except ProfileError as exc:  # a service or overlay the knowledge base does not hold
+        return _render_form(form_values(request.form), form_errors(exc.errors), 422)
     return redirect(url_for("reports.report", assessment_id=assessment.id), 303)

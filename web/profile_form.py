@@ -1,9 +1,11 @@
 """What the requirements form shows: defaults, labels and error messages keyed by form field name."""
 from __future__ import annotations
 
+from werkzeug.datastructures import MultiDict
+
 from .validation import field_messages
 
-__all__ = ["DEFAULTS", "LABELS", "form_errors", "field_id"]
+__all__ = ["DEFAULTS", "LABELS", "form_errors", "field_id", "form_values"]
 
 # What a first-time visitor sees filled in: a small team without dedicated
 # operations staff, the most common case the advisor is asked about.
@@ -13,7 +15,12 @@ DEFAULTS = {
     "customisation": "low",
     "isolation": "standard",
     "workload.os": "linux",
+    "workload.arch": "",
+    "workload.invocation": "",
+    "overlay": "",
 }
+# Choices whose blank answer ("any", "nobody else") is what an absent field means too.
+_BLANK_CHOICES = ("workload.arch", "workload.invocation", "overlay")
 
 LABELS = {
     "name": "Application name",
@@ -29,6 +36,11 @@ LABELS = {
     "workload.privileged": "Needs privileged containers or host access",
     "workload.always_on": "Runs as an always-on process",
     "workload.os": "Operating system",
+    "workload.arch": "Processor architecture",
+    "workload.invocation": "How runs start",
+    "workload.daemonsets": "Needs Kubernetes DaemonSets",
+    "services": "Services to compare",
+    "overlay": "Who else runs part of your platform?",
 }
 
 # Plainer words for marshmallow's generic messages, per field; any other
@@ -53,12 +65,24 @@ def field_id(form_name: str) -> str:
     return "f-" + form_name.replace(".", "-")
 
 
+def form_values(form: MultiDict) -> dict:
+    """The answers as posted, to fill the form in again: every ticked service, blank choices as blank."""
+    values = {name: "" for name in _BLANK_CHOICES}
+    values.update(form.to_dict())
+    values["services"] = form.getlist("services")
+    return values
+
+
 def form_errors(messages: dict | list) -> dict[str, list[str]]:
-    """marshmallow's messages as {form field name: [plain messages]}; whole-form messages under "_form"."""
-    flat = field_messages(messages)
-    if "(body)" in flat:
-        flat["_form"] = flat.pop("(body)")
-    return {field: [_plainer(field, text) for text in texts] for field, texts in flat.items()}
+    """marshmallow's messages as {form field name: [plain messages]}; whole-form messages under "_form".
+
+    A message about one item of the services list ("services.2") is shown beside the services question.
+    """
+    errors: dict[str, list[str]] = {}
+    for field, texts in field_messages(messages).items():
+        name = "_form" if field == "(body)" else "services" if field.startswith("services.") else field
+        errors.setdefault(name, []).extend(_plainer(name, text) for text in texts)
+    return errors
 
 
 def _plainer(field: str, text: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .charts import OWNER_LABELS, hours_chart, score_chart, stack_chart
+from .charts import hours_chart, score_chart, stack_chart
+from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
 
-__all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "date_text", "source_label", "num",
-           "ACTOR_LABELS"]
+__all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "party_groups", "overlay_summary",
+           "date_text", "source_label", "num"]
 
-ACTOR_LABELS = {"aws": "AWS acts", "team": "The team acts", "both": "Both act"}
 WORKLOAD_LABELS = {
     "max_duration_minutes": ("Longest single run", "{:g} minutes"),
     "memory_gb": ("Memory", "{:g} GB"),
@@ -24,8 +24,14 @@ WORKLOAD_LABELS = {
     "privileged": ("Needs privileged containers or host access", None),
     "always_on": ("Runs as an always-on process", None),
     "os": ("Operating system", None),
+    "arch": ("Processor architecture", None),
+    "invocation": ("How runs start", None),
+    "daemonsets": ("Needs Kubernetes DaemonSets", None),
 }
-OS_NAMES = {"linux": "Linux", "windows": "Windows"}
+CHOICE_NAMES = {"os": {"linux": "Linux", "windows": "Windows"},
+                "arch": {"x86_64": "x86-64 (Intel or AMD)", "arm64": "Arm64 (AWS Graviton)"},
+                "invocation": {"sync": "Synchronously: a caller waits for the answer",
+                               "async": "Asynchronously: from events, queues or streams"}}
 
 
 def num(value) -> str:
@@ -53,8 +59,11 @@ def chosen_service(result: dict) -> dict | None:
     return next((entry for entry in result["ranking"] if entry["eligible"]), None)
 
 
-def input_rows(profile: dict) -> list[tuple[str, str]]:
-    """The profile as (question, answer) rows, in the order the form asks them."""
+def input_rows(profile: dict, result: dict | None = None) -> list[tuple[str, str]]:
+    """The profile as (question, answer) rows, in the order the form asks them.
+
+    With the result, services and the overlay are named as the knowledge base names them.
+    """
     rows = [("Application name", profile.get("name") or "(not given)"),
             ("Security hours a month", num(profile["security_hours_per_month"])),
             ("Patching staff", num(profile["patching_staff"])),
@@ -65,52 +74,99 @@ def input_rows(profile: dict) -> list[tuple[str, str]]:
         value = workload.get(field)
         if value is None or value is False:
             continue
-        if field == "os":
-            rows.append((label, OS_NAMES.get(value, value)))
+        if field in CHOICE_NAMES:
+            rows.append((label, CHOICE_NAMES[field].get(value, str(value))))
         else:
             rows.append((label, "yes" if value is True else fmt.format(value)))
     weights = profile.get("weights")
     if weights:
         rows.append(("Weights", ", ".join(f"{k} {num(v)}" for k, v in weights.items())))
     if profile.get("services"):
-        rows.append(("Services compared", ", ".join(profile["services"])))
+        names = {entry["service"]: entry["name"] for entry in (result or {}).get("ranking", [])}
+        rows.append(("Services compared", ", ".join(names.get(s, s) for s in profile["services"])))
+    if profile.get("overlay"):
+        overlay = overlay_summary(result or {})
+        rows.append(("Who else runs part of the platform",
+                     overlay["text"] if overlay else f"organisation overlay {profile['overlay']}"))
     return rows
 
 
-def incident_rows(knowledge: dict) -> list[dict]:
-    """Each incident with, per service, who must act and on which layers."""
+def overlay_summary(result: dict) -> dict | None:
+    """The organisation overlay a result was ranked with: its name, its parties and a sentence, or None."""
+    overlay = (result.get("knowledge") or {}).get("overlay") or result.get("overlay")
+    if not isinstance(overlay, dict):
+        return None
+    parties = [p.get("name") or p.get("id") for p in overlay.get("parties", [])]
+    name = overlay.get("name") or overlay.get("id", "")
+    text = f"{name} (organisation overlay {overlay.get('id', '')}: {_and(parties) or 'no parties'})"
+    return {"id": overlay.get("id"), "name": name, "parties": parties, "text": text}
+
+
+def _and(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def party_groups(entry: dict) -> list[dict]:
+    """The layers internal parties took over on one ranked service, by party, with their hours."""
+    groups: dict[str, dict] = {}
+    for item in entry.get("party_owns", []):
+        name = item.get("party_name") or item.get("party", "")
+        group = groups.setdefault(name, {"name": name, "layers": [], "hours": 0.0})
+        group["layers"].append(item)
+        group["hours"] = round(group["hours"] + item.get("hours_per_month", 0), 2)
+    return list(groups.values())
+
+
+def incident_rows(knowledge: dict, names: dict[str, str] | None = None) -> list[dict]:
+    """Each incident with, per service, who must act and on which layers (the team's and any party's)."""
+    names = names or {}
     layer_names = {layer["id"]: layer["name"] for layer in knowledge["layers"]}
     rows = []
     for incident in knowledge["incidents"]:
         cells = []
         for service in knowledge["services"]:
-            who = incident["who_acts"][service["id"]]
-            cells.append({"service": service, "acts": who["acts"], "label": ACTOR_LABELS[who["acts"]],
-                          "team_layers": [layer_names.get(l, l) for l in who["team_layers"]]})
+            who = incident["who_acts"].get(service["id"], {})
+            column = {l: knowledge["matrix"].get(l, {}).get(service["id"], {}) for l in who.get("party_layers", [])}
+            party_layers = [f"{layer_names.get(l, l)} ({owner_label(c, names).removesuffix(' + AWS')})"
+                            for l, c in column.items()]
+            cells.append({"service": service, "acts": actors_kind(who), "label": actors_label(who, names),
+                          "actors": [actor_name(a, names) for a in actors(who)],
+                          "team_layers": [layer_names.get(l, l) for l in who.get("team_layers", [])],
+                          "party_layers": party_layers})
         rows.append({**incident, "cells": cells})
     return rows
 
 
 def report_model(profile: dict, result: dict, *, created_at: datetime | None = None,
-                 assessment_id: str | None = None) -> dict:
-    """Everything the report template needs, derived from the stored assessment alone."""
+                 assessment_id: str | None = None, warnings: list[dict] | tuple = ()) -> dict:
+    """Everything the report template needs, derived from the stored assessment alone.
+
+    ``warnings`` are the answer's warnings (a stale knowledge base), computed by the caller.
+    """
     knowledge = result["knowledge"]
     ranking = result["ranking"]
     capacity = profile["security_hours_per_month"]
+    names = party_names(result)
     by_id = {entry["service"]: entry for entry in ranking}
     services = knowledge["services"]
     layers_top_first = sorted(knowledge["layers"], key=lambda l: -l["position"])
-    matrix_rows = [{"layer": layer,
-                    "cells": [{"service": s, **knowledge["matrix"][layer["id"]][s["id"]],
-                               "label": OWNER_LABELS[knowledge["matrix"][layer["id"]][s["id"]]["owner"]]}
-                              for s in services]}
-                   for layer in layers_top_first]
+    matrix_rows = []
+    for layer in layers_top_first:
+        cells = []
+        for s in services:
+            cell = knowledge["matrix"].get(layer["id"], {}).get(s["id"], {"owner": None})
+            cells.append({"service": s, **cell, "kind": owner_kind(cell), "label": owner_label(cell, names)})
+        matrix_rows.append({"layer": layer, "cells": cells})
+    kinds = {cell["kind"] for row in matrix_rows for cell in row["cells"]}
     stacks = []
     for service in services:
-        column = {layer_id: row[service["id"]] for layer_id, row in knowledge["matrix"].items()}
-        team_hours = {item["id"]: item.get("hours_per_month", 0) for item in by_id[service["id"]]["team_owns"]}
-        stacks.append({"service": service, "entry": by_id[service["id"]],
-                       "chart": stack_chart(service, knowledge["layers"], column, team_hours)})
+        column = {layer["id"]: knowledge["matrix"].get(layer["id"], {}).get(service["id"], {"owner": None})
+                  for layer in knowledge["layers"]}
+        entry = by_id[service["id"]]
+        team_hours = {item["id"]: item.get("hours_per_month", 0) for item in entry["team_owns"]}
+        party_hours = {item["id"]: item.get("hours_per_month", 0) for item in entry.get("party_owns", [])}
+        stacks.append({"service": service, "entry": entry, "parties": party_groups(entry),
+                       "chart": stack_chart(service, knowledge["layers"], column, team_hours, party_hours, names)})
     return {
         "id": assessment_id,
         "name": profile.get("name"),
@@ -119,14 +175,21 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "date_text": date_text(created_at),
         "version": result["knowledge_base_version"],
         "reviewed_on": knowledge.get("reviewed_on"),
+        "warnings": list(warnings),
         "capacity": capacity,
         "ranking": ranking,
         "chosen": chosen_service(result),
+        "overlay": overlay_summary(result),
+        "party_names": sorted(set(names.values())),
+        "has_parties": bool(names) or any(e.get("party_owns") for e in ranking),
+        "party_groups": {e["service"]: party_groups(e) for e in ranking},
+        "owner_kinds": kinds,
         "services": services,
+        "wide": len(services) > 5,
         "matrix_rows": matrix_rows,
         "stacks": stacks,
-        "incidents": incident_rows(knowledge),
-        "inputs": input_rows(profile),
+        "incidents": incident_rows(knowledge, names),
+        "inputs": input_rows(profile, result),
         "score_chart": score_chart(ranking),
         "hours_chart": hours_chart(ranking, capacity),
         "service_hours_charts": {e["service"]: hours_chart([e], capacity, f"chart-hours-{e['service']}")

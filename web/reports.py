@@ -5,7 +5,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from adapters.repository import Assessment
 
-from .assessments import page_args_schema, store
+from .assessments import assessment_warnings, page_args_schema, store
 from .markdown_report import render_markdown
 from .pdf import html_to_pdf
 from .problems import ApiProblem
@@ -27,7 +27,7 @@ def _assessment_or_404(assessment_id: str) -> Assessment:
 
 def _render_report(assessment: Assessment, for_pdf: bool = False) -> str:
     model = report_model(assessment.profile, assessment.result, created_at=assessment.created_at,
-                         assessment_id=assessment.id)
+                         assessment_id=assessment.id, warnings=assessment_warnings(assessment))
     return render_template("reports/report.html", r=model, for_pdf=for_pdf)
 
 
@@ -63,7 +63,7 @@ def report_markdown(assessment_id: str):
     """The report as a Markdown architecture decision record (MADR) for design reviews."""
     assessment = _assessment_or_404(assessment_id)
     text = render_markdown(assessment.profile, assessment.result, created_at=assessment.created_at,
-                           assessment_id=assessment.id,
+                           assessment_id=assessment.id, warnings=assessment_warnings(assessment),
                            report_url=url_for("reports.report", assessment_id=assessment.id, _external=True))
     return Response(text, mimetype="text/markdown",
                     headers={"Content-Disposition": f'inline; filename="advisor-decision-{assessment.id}.md"'})
