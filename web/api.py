@@ -8,6 +8,7 @@ from schemas.profile import profile_schema
 
 from .jsonbody import read_json_object
 from .knowledge_views import layer_list, service_detail, service_summaries
+from .recommendation_json import recommendation_response
 from .validation import load_or_422
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,7 +30,7 @@ def recommend(data: dict) -> dict:
 @bp.post("/recommendations")
 def create_recommendation():
     """Rank the services for the profile in the body."""
-    return jsonify(recommend(read_json_object()))
+    return recommendation_response(knowledge_base(), recommend(read_json_object()))
 
 
 @bp.get("/services")
