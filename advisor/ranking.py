@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import KnowledgeBase
 from .profile import Profile
@@ -79,31 +80,68 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
     evaluations = evaluate_all(kb, profile)
     weights = profile.weights.as_dict()
     total = sum(weights.values())
+    parts = tuple((name, weights[name]) for name in COMPONENTS)
     leader = next((e for e in evaluations if e.eligible), None)
     runner_up = next((e for e in evaluations if e.eligible and e is not leader), None)
+    sentences = _fixed_sentences(kb)
     ranked = []
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
         breakdown = {
-            name: {"fit": round(fit, 4), "weight": weights[name],
-                   "points": round(100 * fit * weights[name] / total, 1),
-                   "lost": round(100 * (1 - fit) * weights[name] / total, 1)}
-            for name, fit in zip(COMPONENTS, ev.fits)
+            name: {"fit": round(fit, 4), "weight": weight,
+                   "points": round(100 * fit * weight / total, 1),
+                   "lost": round(100 * (1 - fit) * weight / total, 1)}
+            for (name, weight), fit in zip(parts, ev.fits)
         }
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
-            reasons=tuple(_reasons(kb, profile, ev, place, leader, runner_up, breakdown)),
+            reasons=_reasons(sentences[view.service.id], profile, ev, place, leader, runner_up, breakdown),
         ))
     return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version)
 
 
-def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
-             runner_up: Evaluation | None, breakdown: dict) -> list[str]:
+@dataclass(frozen=True)
+class _Sentences:
+    """The parts of a service's reasons that depend only on the knowledge base."""
+
+    no_patching: str  # said when the team patches nothing
+    patching_layers: str  # the layers the team patches, named in a sentence
+    customisation: dict[str, str]  # per level asked
+    isolation: dict[str, str | None]  # per level asked; None where a blocker says it instead
+
+
+@lru_cache(maxsize=16)
+def _fixed_sentences(kb: KnowledgeBase) -> dict[str, _Sentences]:
+    """Every service's knowledge-base-only sentences, made once per knowledge base."""
+    out = {}
+    for sid, view in kb.views.items():
+        service = view.service
+        offered = kb.customisation_levels[service.customisation]
+        customisation = {}
+        for asked in kb.customisation_levels.values():
+            relation = "covers" if offered.rank >= asked.rank else "falls short of"
+            customisation[asked.id] = (f"It offers {offered.name.lower()} customisation, which {relation} the "
+                                       f"{asked.name.lower()} level asked: {service.customisation_note}")
+        isolation = {}
+        for level_id, level in kb.isolation_levels.items():
+            support = service.isolation[level_id]
+            isolation[level_id] = {"yes": f"{level.name} isolation is available: {support.note}",
+                                   "with_effort": f"{level.name} isolation takes extra work: {support.note}"}.get(support.support)
+        out[sid] = _Sentences(
+            no_patching=(f"AWS patches the instance operating system and container runtime on {service.name}, "
+                         "so no patching staff is needed."),
+            patching_layers=" and ".join(kb.layers[l].name.lower() for l in view.patching_layers),
+            customisation=customisation, isolation=isolation,
+        )
+    return out
+
+
+def _reasons(sentences: _Sentences, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
+             runner_up: Evaluation | None, breakdown: dict) -> tuple[str, ...]:
     view = ev.view
-    name = view.service.name
     reasons = [_position(ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours
@@ -116,36 +154,27 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, le
                        f"{burden - hours:g} more than the {hours:g} hours it has.")
     need = view.patching_staff_needed
     if need == 0:
-        reasons.append(f"AWS patches the instance operating system and container runtime on {name}, "
-                       "so no patching staff is needed.")
+        reasons.append(sentences.no_patching)
     else:
-        layer_names = " and ".join(kb.layers[l].name.lower() for l in view.patching_layers)
         verdict = "enough" if profile.patching_staff >= need else "too few"
-        reasons.append(f"The team patches the {layer_names} itself, which takes about {need:g} "
+        reasons.append(f"The team patches the {sentences.patching_layers} itself, which takes about {need:g} "
                        f"{'person' if need == 1 else 'people'}; it has {profile.patching_staff} ({verdict}).")
-    asked = kb.customisation_levels[profile.customisation]
-    offered = kb.customisation_levels[view.service.customisation]
-    relation = "covers" if offered.rank >= asked.rank else "falls short of"
-    reasons.append(f"It offers {offered.name.lower()} customisation, which {relation} the "
-                   f"{asked.name.lower()} level asked: {view.service.customisation_note}")
-    support = view.service.isolation[profile.isolation]
-    level = kb.isolation_levels[profile.isolation].name
-    if support.support == "yes":
-        reasons.append(f"{level} isolation is available: {support.note}")
-    elif support.support == "with_effort":
-        reasons.append(f"{level} isolation takes extra work: {support.note}")
+    reasons.append(sentences.customisation[profile.customisation])
+    isolation = sentences.isolation[profile.isolation]
+    if isolation is not None:
+        reasons.append(isolation)
     reasons.extend(b.sentence + "." for b in ev.blockers)
-    return reasons
+    return tuple(reasons)
 
 
 def _position(ev: Evaluation, place: int, leader: Evaluation | None, runner_up: Evaluation | None,
               breakdown: dict) -> str:
-    ordinal = ORDINALS.get(place, f"number {place}")
+    if not ev.eligible:
+        return f"Ranks {ORDINALS.get(place, f'number {place}')}: ruled out by {len(ev.blockers)} hard " \
+               f"limit{'s' if len(ev.blockers) > 1 else ''}."
     losses = sorted(((v["lost"], k) for k, v in breakdown.items() if v["lost"] >= 0.05), reverse=True)
     lost = " and ".join(f"{part} ({points:g})" for points, part in losses[:2])
     lost_text = f" It loses the most points on {lost}." if lost else " It loses no points."
-    if not ev.eligible:
-        return f"Ranks {ordinal}: ruled out by {len(ev.blockers)} hard limit{'s' if len(ev.blockers) > 1 else ''}."
     if ev is leader:
         if runner_up is None:
             return f"Ranks first with {ev.score:.1f} points: the only eligible option.{lost_text}"
@@ -153,4 +182,5 @@ def _position(ev: Evaluation, place: int, leader: Evaluation | None, runner_up: 
         return (f"Ranks first with {ev.score:.1f} points, {gap:.1f} ahead of "
                 f"{runner_up.view.service.name}.{lost_text}")
     gap = round(leader.score, 1) - round(ev.score, 1)
-    return f"Ranks {ordinal} with {ev.score:.1f} points, {gap:.1f} behind {leader.view.service.name}.{lost_text}"
+    return (f"Ranks {ORDINALS.get(place, f'number {place}')} with {ev.score:.1f} points, {gap:.1f} behind "
+            f"{leader.view.service.name}.{lost_text}")
