@@ -87,12 +87,15 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
     ranked = []
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
-        breakdown = {
-            name: {"fit": round(fit, 4), "weight": weight,
-                   "points": round(100 * fit * weight / total, 1),
-                   "lost": round(100 * (1 - fit) * weight / total, 1)}
-            for (name, weight), fit in zip(parts, ev.fits)
-        }
+        breakdown = {}
+        for (name, weight), fit in zip(parts, ev.fits):
+            points = 100 * fit * weight / total
+            lost = 100 * (1 - fit) * weight / total
+            # round() costs more than the rest of this loop; a fit of 0 or 1 and a zero share
+            # come out of it unchanged (sign included), so they skip it
+            breakdown[name] = {"fit": fit if fit == 1.0 or fit == 0.0 else round(fit, 4), "weight": weight,
+                               "points": points if points == 0 else round(points, 1),
+                               "lost": lost if lost == 0 else round(lost, 1)}
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
