@@ -27,10 +27,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 WORKERS = 2
 MODES = {
     # seconds per load run, rounds, in-process profile counts, start-ups timed, assessments for report rows
-    "full": {"seconds": 10, "rounds": 5, "rank_one": 5000, "batch": 10_000, "parts": 2000, "scaling_calls": 400,
-             "scaling_budget_s": 1.0, "starts": 3, "assessments": 200, "warmup_s": 2},
-    "smoke": {"seconds": 2, "rounds": 1, "rank_one": 300, "batch": 1000, "parts": 100, "scaling_calls": 20,
-              "scaling_budget_s": 0.1, "starts": 1, "assessments": 10, "warmup_s": 0},
+    "full": {"seconds": 10, "rounds": 5, "rank_one": 5000, "batch": 10_000, "parts": 2000, "wsgi": 4000,
+             "scaling_calls": 400, "scaling_budget_s": 1.0, "starts": 3, "assessments": 200, "warmup_s": 2},
+    "smoke": {"seconds": 2, "rounds": 1, "rank_one": 300, "batch": 1000, "parts": 100, "wsgi": 400,
+              "scaling_calls": 20, "scaling_budget_s": 0.1, "starts": 1, "assessments": 10, "warmup_s": 0},
 }
 
 
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "rank_one": inprocess.rank_one(cfg["rank_one"]),
         "batch": inprocess.rank_batch(cfg["batch"]),
         "request_path": inprocess.request_path_parts(cfg["parts"]),
+        "wsgi": inprocess.wsgi(cfg["wsgi"]),
     }
     say("in process: synthetic knowledge bases")
     results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"])

@@ -93,6 +93,8 @@ def render(results: dict) -> str:
         f"| request path, median µs: JSON parse / schema load / rank / as_dict / JSON encode "
         f"({parts['response_bytes']:,} bytes) | {parts['json_parse_us']:.1f} / {parts['schema_load_us']:.1f} / "
         f"{parts['rank_us']:.1f} / {parts['as_dict_us']:.1f} / {parts['json_encode_us']:.1f} |",
+        f"| one request through the WSGI app, no server: baseline / recommendations (ratio) | "
+        f"{ip['wsgi']['baseline_us']:.0f} / {ip['wsgi']['recommendations_us']:.0f} µs ({ip['wsgi']['ratio']:.2f}×) |",
         f"| start to first answer (median of {len(results['startup']['advisor_s'])}; baseline "
         f"{results['startup']['baseline_s']:.2f} s) | {results['startup']['median_s']:.2f} s |",
         f"| peak RSS per worker (VmHWM; baseline {', '.join(f'{k / 1024:.1f}' for k in base_kib)} MiB) | "
