@@ -11,6 +11,7 @@ from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from web import api, assessments
 from web.problems import register_error_handlers
+from web.sessions import CachedSerializerSessionInterface
 
 
 def _env_int(name: str, default: int) -> int:
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
     app.json.sort_keys = True
     app.json.compact = True
+    app.session_interface = CachedSerializerSessionInterface()
     app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
 
     store = AssessmentStore(app.config["DATABASE_URL"])
