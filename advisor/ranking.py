@@ -80,7 +80,8 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
     evaluations = evaluate_all(kb, profile)
     weights = profile.weights.as_dict()
     total = sum(weights.values())
-    parts = tuple((name, weights[name]) for name in COMPONENTS)
+    # A part's whole share, rounded once: the points of a fit of 1 and the loss of a fit of 0 are exactly it.
+    parts = tuple((name, weights[name], round(100 * 1.0 * weights[name] / total, 1)) for name in COMPONENTS)
     leader = next((e for e in evaluations if e.eligible), None)
     runner_up = next((e for e in evaluations if e.eligible and e is not leader), None)
     sentences = _fixed_sentences(kb)
@@ -88,14 +89,14 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
         breakdown = {}
-        for (name, weight), fit in zip(parts, ev.fits):
+        for (name, weight, whole), fit in zip(parts, ev.fits):
             points = 100 * fit * weight / total
             lost = 100 * (1 - fit) * weight / total
             # round() costs more than the rest of this loop; a fit of 0 or 1 and a zero share
             # come out of it unchanged (sign included), so they skip it
             breakdown[name] = {"fit": fit if fit == 1.0 or fit == 0.0 else round(fit, 4), "weight": weight,
-                               "points": points if points == 0 else round(points, 1),
-                               "lost": lost if lost == 0 else round(lost, 1)}
+                               "points": whole if fit == 1.0 else points if points == 0 else round(points, 1),
+                               "lost": whole if fit == 0.0 else lost if lost == 0 else round(lost, 1)}
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
