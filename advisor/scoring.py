@@ -14,6 +14,7 @@ The score is 100 times the weighted mean of the parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import mul
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
@@ -58,6 +59,17 @@ class Evaluation:
 
 def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> Evaluation:
     """Score one service for a profile and list what blocks it."""
+    return _evaluate(kb, view, profile, _weights(profile))
+
+
+def _weights(profile: Profile) -> tuple[tuple[float, ...], float]:
+    w = profile.weights
+    weights = (w.burden, w.patching, w.customisation, w.isolation, w.simplicity)
+    return weights, sum(weights)
+
+
+def _evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile,
+              weighting: tuple[tuple[float, ...], float]) -> Evaluation:
     service = view.service
     burden = view.burden_hours
     hours = profile.security_hours_per_month
@@ -70,10 +82,8 @@ def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> Evaluati
     isolation_fit = ISOLATION_FIT[support.support]
     simplicity_fit = 1.0 - burden / kb.full_stack_hours
     fits = (burden_fit, patching_fit, customisation_fit, isolation_fit, simplicity_fit)
-    w = profile.weights
-    weights = (w.burden, w.patching, w.customisation, w.isolation, w.simplicity)
-    total = sum(weights)
-    score = 100.0 * sum(f * x for f, x in zip(fits, weights)) / total
+    weights, total = weighting
+    score = 100.0 * sum(map(mul, fits, weights)) / total
     blockers = _limit_blockers(view, profile)
     if support.support == "no":
         blockers = blockers + (Blocker(
@@ -130,7 +140,8 @@ def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
-    return order([evaluate(kb, view, profile) for view in service_views(kb, profile)])
+    weighting = _weights(profile)
+    return order([_evaluate(kb, view, profile, weighting) for view in service_views(kb, profile)])
 
 
 def order(evaluations: list[Evaluation]) -> list[Evaluation]:
