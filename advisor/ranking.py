@@ -85,6 +85,7 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
     leader = next((e for e in evaluations if e.eligible), None)
     runner_up = next((e for e in evaluations if e.eligible and e is not leader), None)
     sentences = _fixed_sentences(kb)
+    hours = f"{profile.security_hours_per_month:g}"
     ranked = []
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
@@ -102,7 +103,7 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
-            reasons=_reasons(sentences[view.service.id], profile, ev, place, leader, runner_up, breakdown),
+            reasons=_reasons(sentences[view.service.id], profile, hours, ev, place, leader, runner_up, breakdown),
         ))
     return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version)
 
@@ -111,8 +112,8 @@ def rank(kb: KnowledgeBase, profile: Profile) -> Recommendation:
 class _Sentences:
     """The parts of a service's reasons that depend only on the knowledge base."""
 
-    no_patching: str  # said when the team patches nothing
-    patching_layers: str  # the layers the team patches, named in a sentence
+    owns: str  # the burden sentence up to where the team's own hours come in
+    patching: str  # the whole sentence if the team patches nothing, else up to the staff it has
     customisation: dict[str, str]  # per level asked
     isolation: dict[str, str | None]  # per level asked; None where a blocker says it instead
 
@@ -134,35 +135,38 @@ def _fixed_sentences(kb: KnowledgeBase) -> dict[str, _Sentences]:
             support = service.isolation[level_id]
             isolation[level_id] = {"yes": f"{level.name} isolation is available: {support.note}",
                                    "with_effort": f"{level.name} isolation takes extra work: {support.note}"}.get(support.support)
+        need = view.patching_staff_needed
+        if need == 0:
+            patching = (f"AWS patches the instance operating system and container runtime on {service.name}, "
+                        "so no patching staff is needed.")
+        else:
+            layers = " and ".join(kb.layers[l].name.lower() for l in view.patching_layers)
+            patching = (f"The team patches the {layers} itself, which takes about {need:g} "
+                        f"{'person' if need == 1 else 'people'}; it has ")
         out[sid] = _Sentences(
-            no_patching=(f"AWS patches the instance operating system and container runtime on {service.name}, "
-                         "so no patching staff is needed."),
-            patching_layers=" and ".join(kb.layers[l].name.lower() for l in view.patching_layers),
-            customisation=customisation, isolation=isolation,
+            owns=(f"The team would own {view.burden_hours:g} hours a month of security work across "
+                  f"{len(view.team_owns)} layers, "),
+            patching=patching, customisation=customisation, isolation=isolation,
         )
     return out
 
 
-def _reasons(sentences: _Sentences, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
-             runner_up: Evaluation | None, breakdown: dict) -> tuple[str, ...]:
+def _reasons(sentences: _Sentences, profile: Profile, hours_text: str, ev: Evaluation, place: int,
+             leader: Evaluation | None, runner_up: Evaluation | None, breakdown: dict) -> tuple[str, ...]:
     view = ev.view
     reasons = [_position(ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours
-    owned = len(view.team_owns)
     if burden <= hours:
-        reasons.append(f"The team would own {burden:g} hours a month of security work across {owned} layers, "
-                       f"within the {hours:g} hours it has ({hours - burden:g} to spare).")
+        reasons.append(f"{sentences.owns}within the {hours_text} hours it has ({hours - burden:g} to spare).")
     else:
-        reasons.append(f"The team would own {burden:g} hours a month of security work across {owned} layers, "
-                       f"{burden - hours:g} more than the {hours:g} hours it has.")
+        reasons.append(f"{sentences.owns}{burden - hours:g} more than the {hours_text} hours it has.")
     need = view.patching_staff_needed
     if need == 0:
-        reasons.append(sentences.no_patching)
+        reasons.append(sentences.patching)
     else:
         verdict = "enough" if profile.patching_staff >= need else "too few"
-        reasons.append(f"The team patches the {sentences.patching_layers} itself, which takes about {need:g} "
-                       f"{'person' if need == 1 else 'people'}; it has {profile.patching_staff} ({verdict}).")
+        reasons.append(f"{sentences.patching}{profile.patching_staff} ({verdict}).")
     reasons.append(sentences.customisation[profile.customisation])
     isolation = sentences.isolation[profile.isolation]
     if isolation is not None:
