@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"])
 
     with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp:
-        results.update(_http(args, cfg, tool, Path(tmp), say))
+        answer_bytes = results["in_process"]["request_path"]["response_bytes"]
+        results.update(_http(args, cfg, tool, Path(tmp), say, answer_bytes))
     results["machine"]["loadavg_at_end"] = os.getloadavg()[0]
     results["targets"] = evaluate_targets(results)
     results["table"] = render(results)
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _http(args, cfg: dict, tool: str, tmp: Path, say) -> dict:
+def _http(args, cfg: dict, tool: str, tmp: Path, say, answer_bytes: int) -> dict:
     bodies = profile_bodies(5000)
     bodies_file = tmp / "profiles.jsonl"
     bodies_file.write_text("\n".join(bodies) + "\n")
@@ -114,7 +115,8 @@ def _http(args, cfg: dict, tool: str, tmp: Path, say) -> dict:
         server = start_server("advisor", "app:app", ports[1], env, log)
         starts.append(server.start_to_first_answer_s)
         server.stop()
-    baseline = start_server("baseline", "bench.baseline_app:app", ports[0], env, log)
+    baseline = start_server("baseline", "bench.baseline_app:app", ports[0],
+                            {**env, "BENCH_ANSWER_BYTES": str(answer_bytes)}, log)
     advisor = start_server("advisor", "app:app", ports[1], env, log)
     starts.append(advisor.start_to_first_answer_s)
     out: dict = {"startup": {"advisor_s": [round(s, 3) for s in starts], "median_s": round(statistics.median(starts), 3),
@@ -135,22 +137,24 @@ def _http(args, cfg: dict, tool: str, tmp: Path, say) -> dict:
 
 
 def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_url, say) -> dict:
-    base = Target("baseline", "baseline echo", "POST", "/echo", bodies_file)
+    base = Target("baseline", "baseline echo", baseline_url, "POST", "/echo", bodies_file)
     rows = [
-        Target("recommendations", "POST /api/v1/recommendations", "POST", "/api/v1/recommendations", bodies_file),
-        Target("assessments", "POST /api/v1/assessments", "POST", "/api/v1/assessments", bodies_file),
+        Target("baseline_sized", "baseline echo, recommendation-sized answer", baseline_url, "POST", "/echo-sized",
+               bodies_file),
+        Target("recommendations", "POST /api/v1/recommendations", advisor_url, "POST", "/api/v1/recommendations",
+               bodies_file),
+        Target("assessments", "POST /api/v1/assessments", advisor_url, "POST", "/api/v1/assessments", bodies_file),
     ]
     ids = create_assessments(advisor_url, bodies[-cfg["assessments"]:])
     for key, label, suffix in (("report_html", "GET /reports/<id>", ""), ("report_pdf", "GET /reports/<id>.pdf", ".pdf")):
         paths = tmp / f"{key}.txt"
         paths.write_text("\n".join(f"/reports/{i}{suffix}" for i in ids) + "\n")
-        rows.append(Target(key, label, "GET", f"/reports/{ids[0]}{suffix}", paths))
+        rows.append(Target(key, label, advisor_url, "GET", f"/reports/{ids[0]}{suffix}", paths))
 
     http: dict = {}
     runnable = []
     for row in [base, *rows]:
-        url = baseline_url if row is base else advisor_url
-        why = probe(url, row, bodies[0] if row.method == "POST" else None)
+        why = probe(row, bodies[0] if row.method == "POST" else None)
         if why is None:
             runnable.append(row)
         elif why == NOT_AVAILABLE:
@@ -162,18 +166,16 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
     if cfg["warmup_s"]:
         say("warming up")
         for row in [base, *rows]:
-            run_load(tool, baseline_url if row is base else advisor_url, row.method, row.path, row.lines_file,
-                     cfg["warmup_s"], args.connections)
+            run_load(tool, row.url, row.method, row.path, row.lines_file, cfg["warmup_s"], args.connections)
     say(f"load: {cfg['rounds']} round(s), baseline and target back to back")
-    pairs = interleaved(tool, baseline_url, base, advisor_url, rows, cfg["rounds"], cfg["seconds"],
-                        args.connections, progress=say)
+    pairs = interleaved(tool, base, rows, cfg["rounds"], cfg["seconds"], args.connections, progress=say)
     http["baseline"] = baseline_summary(pairs, WORKERS)
     for row in rows:
         http[row.key] = {"label": row.label, **summarise(pairs[row.key], WORKERS)}
     for row in rows:
         if http[row.key]["bad_status"]:
             raise RuntimeError(f"{row.label}: {http[row.key]['bad_status']} responses were errors")
-    order = ["baseline", "recommendations", "assessments", "report_html", "report_pdf"]
+    order = ["baseline", "baseline_sized", "recommendations", "assessments", "report_html", "report_pdf"]
     return {key: http[key] for key in order}
 
 

@@ -20,6 +20,7 @@ class Target:
 
     key: str
     label: str
+    url: str  # the server's base URL
     method: str
     path: str  # the POST path; for GET rows, a sample path to probe
     lines_file: Path
@@ -47,9 +48,9 @@ def create_assessments(base_url: str, bodies: list[str]) -> list[str]:
     return ids
 
 
-def probe(base_url: str, target: Target, body: str | None) -> str | None:
+def probe(target: Target, body: str | None) -> str | None:
     """None when the endpoint answers a sample request with success; else why the row cannot run."""
-    status, data = request(base_url, target.method, target.path, body)
+    status, data = request(target.url, target.method, target.path, body)
     if status == 404:
         return NOT_AVAILABLE
     if not 200 <= status < 300:
@@ -57,8 +58,8 @@ def probe(base_url: str, target: Target, body: str | None) -> str | None:
     return None
 
 
-def interleaved(tool: str, baseline_url: str, baseline: Target, app_url: str, rows: list[Target], rounds: int,
-                seconds: float, connections: int, progress=print) -> dict[str, list[dict]]:
+def interleaved(tool: str, baseline: Target, rows: list[Target], rounds: int, seconds: float, connections: int,
+                progress=print) -> dict[str, list[dict]]:
     """Per round and per row, one baseline run and one target run back to back, the order flipping each round."""
     pairs: dict[str, list[dict]] = {row.key: [] for row in rows}
     for number in range(rounds):
@@ -66,10 +67,9 @@ def interleaved(tool: str, baseline_url: str, baseline: Target, app_url: str, ro
             runs = {}
             order = ("baseline", row.key) if number % 2 == 0 else (row.key, "baseline")
             for which in order:
-                if which == "baseline":
-                    runs[which] = run_load(tool, baseline_url, "POST", baseline.path, baseline.lines_file, seconds, connections)
-                else:
-                    runs[which] = run_load(tool, app_url, row.method, row.path, row.lines_file, seconds, connections)
+                target = baseline if which == "baseline" else row
+                runs[which] = run_load(tool, target.url, target.method, target.path, target.lines_file, seconds,
+                                       connections)
             b, t = runs["baseline"], runs[row.key]
             pairs[row.key].append({"round": number + 1, "baseline": b.as_dict(), "target": t.as_dict()})
             progress(f"  round {number + 1}/{rounds} {row.label}: {t.requests_per_second:.0f} req/s vs baseline "
@@ -99,6 +99,7 @@ def summarise(pairs: list[dict], workers: int) -> dict:
         "throughput_ratio": round(ratio("requests_per_second"), 3), "p50_ratio": round(ratio("p50_ms"), 3),
         "p99_ratio": round(ratio("p99_ms"), 3),
         "errors": sum(p["target"]["errors"] for p in pairs), "bad_status": sum(p["target"]["bad_status"] for p in pairs),
+        "bytes_per_response": pairs[-1]["target"]["bytes_per_response"],
         "rounds": pairs,
     }
 
@@ -113,4 +114,5 @@ def baseline_summary(all_pairs: dict[str, list[dict]], workers: int) -> dict:
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 3),
         "worker_ms_per_request": round(1000 * workers / rps, 3) if rps else None,
         "errors": sum(r["errors"] for r in runs), "bad_status": sum(r["bad_status"] for r in runs),
+        "bytes_per_response": runs[-1]["bytes_per_response"],
     }

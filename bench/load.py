@@ -28,6 +28,7 @@ class LoadResult:
     max_ms: float
     errors: int
     bad_status: int
+    bytes_per_response: int  # headers included
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,6 +71,7 @@ def _wrk(base_url, method, target, lines_file, seconds, connections) -> LoadResu
         requests_per_second=round(raw["requests"] / elapsed, 1),
         p50_ms=lat["p50"] / 1000, p90_ms=lat["p90"] / 1000, p99_ms=lat["p99"] / 1000, max_ms=lat["max"] / 1000,
         errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"], bad_status=errors["status"],
+        bytes_per_response=raw["bytes"] // max(1, raw["requests"]),
     )
 
 

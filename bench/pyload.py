@@ -21,6 +21,7 @@ def main(argv: list[str]) -> None:
     host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
     latencies: list[list[float]] = [[] for _ in range(connections)]
     failures = [[0, 0] for _ in range(connections)]  # errors, bad status
+    received = [0] * connections  # body bytes
     stop_at = time.perf_counter() + seconds
 
     def worker(slot: int) -> None:
@@ -35,7 +36,7 @@ def main(argv: list[str]) -> None:
                 else:
                     conn.request("GET", items[index])
                 response = conn.getresponse()
-                response.read()
+                received[slot] += len(response.read())
                 conn.close()
             except OSError:
                 failures[slot][0] += 1
@@ -60,6 +61,7 @@ def main(argv: list[str]) -> None:
         "requests": len(every), "seconds": round(elapsed, 3), "requests_per_second": round(len(every) / elapsed, 1),
         "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": round(every[-1] * 1000, 3) if every else 0.0,
         "errors": sum(f[0] for f in failures), "bad_status": sum(f[1] for f in failures),
+        "bytes_per_response": sum(received) // max(1, len(every)),
     }))
 
 

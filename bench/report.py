@@ -67,7 +67,9 @@ def render(results: dict) -> str:
         "| HTTP | req/s | p50 ms | p99 ms | worker ms/req | req/s ÷ baseline | p99 ÷ baseline |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    labels = {"baseline": "baseline: POST /echo (bare Flask)", "recommendations": "POST /api/v1/recommendations",
+    labels = {"baseline": "baseline: POST /echo (bare Flask)",
+              "baseline_sized": "bare Flask echo padded to a recommendation's size",
+              "recommendations": "POST /api/v1/recommendations",
               "assessments": "POST /api/v1/assessments", "report_html": "GET /reports/<id>",
               "report_pdf": "GET /reports/<id>.pdf"}
     for key, label in labels.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HTTP_ROWS = ["baseline", "recommendations", "assessments", "report_html", "report_pdf"]
+HTTP_ROWS = ["baseline", "baseline_sized", "recommendations", "assessments", "report_html", "report_pdf"]
 REPORT_ROWS = {"report_html", "report_pdf"}
 
 
