@@ -24,6 +24,8 @@ class Target:
     method: str
     path: str  # the POST path; for GET rows, a sample path to probe
     lines_file: Path
+    min_seconds: float = 0  # slow endpoints need longer runs for a few answers to complete
+    connections: int | None = None  # fewer for endpoints so slow that queued requests would time out
 
 
 def request(base_url: str, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
@@ -66,12 +68,14 @@ def interleaved(tool: str, baseline: Target, rows: list[Target], rounds: int, se
         for row in rows:
             runs = {}
             order = ("baseline", row.key) if number % 2 == 0 else (row.key, "baseline")
+            # both runs of a pair get the same length and concurrency
+            length, width = max(seconds, row.min_seconds), row.connections or connections
             for which in order:
                 target = baseline if which == "baseline" else row
-                runs[which] = run_load(tool, target.url, target.method, target.path, target.lines_file, seconds,
-                                       connections)
+                runs[which] = run_load(tool, target.url, target.method, target.path, target.lines_file, length, width)
             b, t = runs["baseline"], runs[row.key]
-            pairs[row.key].append({"round": number + 1, "baseline": b.as_dict(), "target": t.as_dict()})
+            pairs[row.key].append({"round": number + 1, "connections": width, "seconds": length,
+                                   "baseline": b.as_dict(), "target": t.as_dict()})
             progress(f"  round {number + 1}/{rounds} {row.label}: {t.requests_per_second:.0f} req/s vs baseline "
                      f"{b.requests_per_second:.0f} ({_ratio(t.requests_per_second, b.requests_per_second):.2f})")
     return pairs
@@ -90,12 +94,14 @@ def summarise(pairs: list[dict], workers: int) -> dict:
         return statistics.median(_ratio(p["target"][key], p["baseline"][key]) for p in pairs)
 
     rps = med("target", "requests_per_second")
+    if not rps:
+        return {"available": False, "status": "no answer within the run", "rounds": pairs}
     return {
         "available": True,
         "requests_per_second": round(rps, 1), "p50_ms": round(med("target", "p50_ms"), 3),
         "p99_ms": round(med("target", "p99_ms"), 3),
         # Little's law with every worker busy: the worker time one request costs
-        "worker_ms_per_request": round(1000 * workers / rps, 3) if rps else None,
+        "worker_ms_per_request": round(1000 * workers / rps, 3),
         "throughput_ratio": round(ratio("requests_per_second"), 3), "p50_ratio": round(ratio("p50_ms"), 3),
         "p99_ratio": round(ratio("p99_ms"), 3),
         "errors": sum(p["target"]["errors"] for p in pairs), "bad_status": sum(p["target"]["bad_status"] for p in pairs),
@@ -104,15 +110,15 @@ def summarise(pairs: list[dict], workers: int) -> dict:
     }
 
 
-def baseline_summary(all_pairs: dict[str, list[dict]], workers: int) -> dict:
-    """The baseline's own figures: medians over every baseline run of the session."""
-    runs = [p["baseline"] for pairs in all_pairs.values() for p in pairs]
+def baseline_summary(all_pairs: dict[str, list[dict]], workers: int, connections: int) -> dict:
+    """The baseline's own figures: medians over every baseline run of the session at the usual concurrency."""
+    runs = [p["baseline"] for pairs in all_pairs.values() for p in pairs if p["connections"] == connections]
     rps = statistics.median(r["requests_per_second"] for r in runs)
     return {
         "available": True, "runs": len(runs), "requests_per_second": round(rps, 1),
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 3),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 3),
-        "worker_ms_per_request": round(1000 * workers / rps, 3) if rps else None,
+        "worker_ms_per_request": round(1000 * workers / rps, 3),
         "errors": sum(r["errors"] for r in runs), "bad_status": sum(r["bad_status"] for r in runs),
         "bytes_per_response": runs[-1]["bytes_per_response"],
     }

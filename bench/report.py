@@ -40,6 +40,8 @@ def evaluate_targets(results: dict) -> list[dict]:
         entry = {"key": key, "figure": what, "unit": unit, "target": f"{op} {bound:g}", "value": value}
         if row is not None and not row.get("available", True):
             entry.update(value=None, passed=None, status=row["status"])
+        elif value is None:
+            entry.update(passed=None, status="not measured")
         else:
             entry["passed"] = bool(value >= bound if op == ">=" else value <= bound)
         out.append(entry)
@@ -72,14 +74,22 @@ def render(results: dict) -> str:
               "recommendations": "POST /api/v1/recommendations",
               "assessments": "POST /api/v1/assessments", "report_html": "GET /reports/<id>",
               "report_pdf": "GET /reports/<id>.pdf"}
+    notes = []
     for key, label in labels.items():
         row = results["http"].get(key, {"available": False, "status": "not run"})
         if not row.get("available"):
             lines.append(f"| {label} | {row['status']} | | | | | |")
             continue
+        first = row.get("rounds", [{}])[0]
+        if first.get("connections", s["connections"]) != s["connections"]:
+            label += " *"
+            notes.append(f"\\* {first['connections']} connections and {first['seconds']:g} s per run, for it and its "
+                         "paired baseline run: at the usual concurrency queued requests would time out.")
         ratios = ("1.00", "1.00") if key == "baseline" else (_fmt(row["throughput_ratio"], 2), _fmt(row["p99_ratio"], 2))
-        lines.append(f"| {label} | {_fmt(row['requests_per_second'], 0)} | {_fmt(row['p50_ms'], 2)} | "
+        rps = row["requests_per_second"]
+        lines.append(f"| {label} | {_fmt(rps, 0 if rps >= 100 else 1)} | {_fmt(row['p50_ms'], 2)} | "
                      f"{_fmt(row['p99_ms'], 2)} | {_fmt(row['worker_ms_per_request'], 3)} | {ratios[0]} | {ratios[1]} |")
+    lines += ["", *notes] if notes else []
     ip = results["in_process"]
     parts = ip["request_path"]
     mem = results["memory"]
