@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import LoadResult, run_load
+from .load import run_load
 
 __all__ = ["Target", "targets", "create_assessments", "probe", "interleaved", "summarise", "NOT_AVAILABLE"]
 
