@@ -27,9 +27,9 @@ WORKERS = 2
 MODES = {
     # seconds per load run, rounds, in-process profile counts, start-ups timed, assessments for report rows
     "full": {"seconds": 10, "rounds": 5, "rank_one": 5000, "batch": 10_000, "parts": 2000, "wsgi": 4000,
-             "scaling_calls": 400, "scaling_budget_s": 1.0, "starts": 3, "assessments": 200, "warmup_s": 2},
+             "scaling_calls": 400, "scaling_budget_s": 0.5, "passes": 5, "starts": 3, "assessments": 200, "warmup_s": 2},
     "smoke": {"seconds": 2, "rounds": 1, "rank_one": 300, "batch": 1000, "parts": 100, "wsgi": 400,
-              "scaling_calls": 20, "scaling_budget_s": 0.1, "starts": 1, "assessments": 10, "warmup_s": 0},
+              "scaling_calls": 20, "scaling_budget_s": 0.1, "passes": 2, "starts": 1, "assessments": 10, "warmup_s": 0},
 }
 
 
@@ -77,13 +77,13 @@ def main(argv: list[str] | None = None) -> int:
 
     say("in process: ranking on the loaded knowledge base")
     results["in_process"] = {
-        "rank_one": inprocess.rank_one(cfg["rank_one"]),
-        "batch": inprocess.rank_batch(cfg["batch"]),
-        "request_path": inprocess.request_path_parts(cfg["parts"]),
+        "rank_one": inprocess.rank_one(cfg["rank_one"], cfg["passes"]),
+        "batch": inprocess.rank_batch(cfg["batch"], min(3, cfg["passes"])),
+        "request_path": inprocess.request_path_parts(cfg["parts"], cfg["passes"]),
         "wsgi": inprocess.wsgi(cfg["wsgi"]),
     }
     say("in process: synthetic knowledge bases")
-    results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"])
+    results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"], cfg["passes"])
 
     with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp:
         answer_bytes = results["in_process"]["request_path"]["response_bytes"]
