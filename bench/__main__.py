@@ -55,8 +55,14 @@ def machine() -> dict:
         wrk = (done.stdout + done.stderr).split("\n")[0].strip()
     except OSError:
         wrk = None
+    try:
+        root = Path(__file__).resolve().parent.parent
+        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=root, capture_output=True,
+                                text=True).stdout.strip() or None
+    except OSError:
+        commit = None
     return {"nproc": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "platform": platform.platform(), "wrk": wrk, "loadavg_at_start": os.getloadavg()[0]}
+            "platform": platform.platform(), "wrk": wrk, "commit": commit, "loadavg_at_start": os.getloadavg()[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
