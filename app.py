@@ -21,6 +21,7 @@ from web.cli import advise
 from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
 from web.problems import register_error_handlers
+from web.sessions import CachedSerializerSessionInterface
 
 log = logging.getLogger("advisor.app")
 
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:  # behind N proxies: take the client address and scheme from their headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     app.json = HtmlSafeJSONProvider(app)
+    app.session_interface = CachedSerializerSessionInterface()
     _load_knowledge_base(app)
 
     store = AssessmentStore(app.config["DATABASE_URL"])

@@ -3,8 +3,11 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from advisor import Profile, ProfileError, Weights, Workload, rank
+from advisor.scoring import COMPONENTS, evaluate_all
 
 BASE = Profile(security_hours_per_month=20, patching_staff=0, customisation="low", isolation="standard")
 
@@ -143,3 +146,23 @@ def test_a_profile_may_rank_a_subset_and_unknown_ids_are_refused(kb):
     with pytest.raises(ProfileError) as info:
         rank(kb, replace(BASE, services=("ec2", "mainframe")))
     assert "services" in info.value.errors
+
+
+_share = st.one_of(st.sampled_from([0, 0.0, -0.0, 1]), st.floats(min_value=0, max_value=1000, allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(hours=st.one_of(st.sampled_from([0, -0.0, 86]), st.floats(min_value=0, max_value=100_000)),
+       staff=st.integers(min_value=0, max_value=8), customisation=st.sampled_from(["none", "low", "medium", "high"]),
+       isolation=st.sampled_from(["standard", "strong", "dedicated"]), weights=st.tuples(*[_share] * 5))
+def test_each_part_of_the_breakdown_is_its_fit_and_shares_rounded_zero_signs_included(
+        kb, hours, staff, customisation, isolation, weights):
+    assume(sum(weights) > 0)
+    profile = Profile(hours, staff, customisation, isolation, weights=Weights(*weights))
+    total = sum(weights)
+    fits = {e.view.service.id: e.fits for e in evaluate_all(kb, profile)}
+    for entry in rank(kb, profile).ranking:
+        expected = {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
+                           "lost": round(100 * (1 - fit) * weight / total, 1)}
+                    for name, fit, weight in zip(COMPONENTS, fits[entry.service], weights)}
+        assert repr(entry.score_breakdown) == repr(expected)

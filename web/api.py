@@ -22,6 +22,7 @@ from .jsonout import html_safe
 from .knowledge_views import graph_document, layer_list, service_detail, service_summaries
 from .markdown_report import render_markdown
 from .openapi import Reply, documented
+from .recommendation_json import recommendation_response
 from .problems import ApiProblem, problem_body, profile_problem
 from .validation import load_or_422, load_query_or_400
 
@@ -79,7 +80,7 @@ def create_recommendation():
         result = recommend(read_json_object(), with_knowledge=True)
         text = render_markdown(result["profile"], result, created_at=datetime.now(timezone.utc))
         return Response(text, mimetype="text/markdown")
-    return jsonify(recommend(read_json_object()))
+    return recommendation_response(knowledge_base(), recommend(read_json_object()))
 
 
 @bp.post("/recommendations/batch")
