@@ -163,3 +163,14 @@ def test_every_page_links_to_the_compare_page_in_its_navigation(client):
         nav = client.get(path, headers=HTML).get_data(as_text=True).split('<nav aria-label="Main">', 1)[1]
         assert 'href="/compare"' in nav.split("</nav>", 1)[0]
 
+
+def test_a_report_links_to_the_comparison_with_the_runner_up(client, profile):
+    saved = client.post("/api/v1/assessments", json={**profile, "overlay": "platform_team"}).get_json()
+    ranking = saved["recommendation"]["ranking"]
+    html = client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True)
+    href = f"/compare?from={ranking[0]['service']}&amp;to={ranking[1]['service']}&amp;overlay=platform_team"
+    link = html.split(f'<a href="{href}">', 1)[1].split("</a>", 1)[0]
+    assert html_lib.unescape(link) == f"Compare {ranking[0]['name']} with the runner-up, {ranking[1]['name']}"
+    followed = client.get(html_lib.unescape(href), headers=HTML)
+    assert followed.status_code == 200
+    assert f"From {ranking[0]['name']} to {ranking[1]['name']}" in html_lib.unescape(followed.get_data(as_text=True))
