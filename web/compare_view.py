@@ -12,7 +12,6 @@ from werkzeug.datastructures import MultiDict
 from advisor import KnowledgeBase
 from advisor.profile import WORKLOAD_PHRASES
 from advisor.scoring import VALUE_NAMES
-
 from schemas.compare import compare_form_schema
 
 from .owners import actors_label
@@ -41,7 +40,7 @@ def read_compare_form(kb: KnowledgeBase, args: MultiDict) -> tuple[dict | None, 
         data, errors = compare_form_schema.load(args.to_dict()), {}
     except ValidationError as exc:
         data = exc.valid_data or {}
-        errors = {"from" if name == "from_" else name: texts for name, texts in field_messages(exc.messages).items()}
+        errors = field_messages(exc.messages)  # keyed by the query names: from, to, overlay
     wanted = {"from": (data.get("from_"), kb.services), "to": (data.get("to"), kb.services),
               "overlay": (data.get("overlay") or None, kb.overlays)}
     unknown = {name: [_UNKNOWN[name].format(value=value)] for name, (value, known) in wanted.items()
