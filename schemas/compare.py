@@ -1,7 +1,8 @@
-"""The compare endpoint: its query arguments and its answer."""
-from marshmallow import RAISE, Schema, fields, validate
+"""The compare endpoint: its query arguments and its answer; and the compare page's form."""
+from marshmallow import EXCLUDE, RAISE, Schema, fields, post_load, validate
 
-__all__ = ["CompareArgsSchema", "CompareResponseSchema", "compare_args_schema"]
+__all__ = ["CompareArgsSchema", "CompareResponseSchema", "CompareFormSchema", "compare_args_schema",
+           "compare_form_schema"]
 
 _SERVICE_ID = fields.String(required=True, validate=validate.Length(min=1, max=64),
                             metadata={"description": "A service id, as GET /api/v1/services lists them."})
@@ -133,4 +134,29 @@ class CompareResponseSchema(Schema):
     overlay = fields.String(allow_none=True, metadata={"description": "The overlay the comparison used, or null."})
 
 
+class CompareFormSchema(Schema):
+    """The compare page's GET form: the two services chosen and an optional overlay ("" is nobody else).
+
+    Messages are worded for the page, where they appear beside the field. Whether the ids exist is
+    the knowledge base's to say, not the schema's.
+    """
+
+    class Meta:
+        unknown = EXCLUDE  # a page address may carry other parameters; they change nothing
+
+    from_ = fields.String(data_key="from", required=True,
+                          validate=validate.Length(min=1, max=64, error="Choose the service the workload runs on now."),
+                          error_messages={"required": "Choose the service the workload runs on now."})
+    to = fields.String(required=True,
+                       validate=validate.Length(min=1, max=64, error="Choose the service it would move to."),
+                       error_messages={"required": "Choose the service it would move to."})
+    overlay = fields.String(load_default="", validate=validate.Length(max=64, error="Choose one of the arrangements."))
+
+    @post_load
+    def _blank_overlay_is_none(self, data, **kwargs):
+        data["overlay"] = data.get("overlay") or None
+        return data
+
+
 compare_args_schema = CompareArgsSchema()
+compare_form_schema = CompareFormSchema()

@@ -179,3 +179,40 @@ def test_printing_hides_the_navigation(server, page):
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".formats")).to_be_hidden()
+
+
+def tab_to(page, target, limit: int = 12) -> None:
+    """Press Tab until the target has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    expect(target).to_be_focused()
+
+
+def test_the_compare_page_is_reached_and_used_with_the_keyboard(server, page):
+    page.goto(server + "/")
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Compare services")
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    page.wait_for_url(server + "/compare")
+    expect(link).to_have_attribute("aria-current", "page")
+
+    tab_to(page, page.get_by_label("Move from"))
+    page.keyboard.type("Amazon ECS on")  # the select's type-ahead, as at any keyboard
+    expect(page.get_by_label("Move from")).to_have_value("ecs")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Move to")).to_be_focused()
+    page.keyboard.type("AWS Fargate")
+    expect(page.get_by_label("Move to")).to_have_value("fargate")
+    tab_to(page, page.get_by_role("button", name="Compare"))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/compare\?from=ecs&to=fargate&overlay=$"))
+    with urllib.request.urlopen(server + "/api/v1/compare?from=ecs&to=fargate", timeout=30) as response:
+        expected = json.load(response)
+    expect(page.locator("#comparison-summary")).to_have_text(expected["summary"])
+    handed = page.get_by_role("table", name=re.compile(r"layers?, \d+ team hours a month"))
+    expect(handed.locator("tbody tr")).to_have_count(len(expected["handed_to_aws"]))
+    expect(page.get_by_role("link", name="Compare the other way: from AWS Fargate (Amazon ECS) to Amazon ECS on EC2")
+           ).to_be_visible()

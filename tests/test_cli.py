@@ -1,5 +1,13 @@
-"""`flask advise PROFILE.json`: the recommendation as text, Markdown or JSON; bad files get a message, not a traceback."""
+"""`flask advise PROFILE.json`: the recommendation as text, Markdown or JSON; bad files get a message, not a traceback.
+
+Several files or a folder: one report per profile in an output folder, a progress bar only on a terminal.
+"""
 import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,9 +78,12 @@ def test_a_bad_file_gets_a_message_naming_the_file_and_a_non_zero_exit(runner, t
     assert isinstance(result.exception, SystemExit)  # a clean exit, not an escaped exception
 
 
-def test_a_folder_is_refused_with_a_message(runner, tmp_path):
-    result = runner.invoke(args=["advise", str(tmp_path)])
-    assert result.exit_code == 1 and "a folder, not a profile file" in result.output
+def test_an_empty_folder_gets_a_message_and_a_non_zero_exit(runner, tmp_path):
+    output = tmp_path / "advice"
+    result = runner.invoke(args=["advise", str(tmp_path), "--output", str(output)])
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path}: a folder without profile files (*.json)." in result.output
+    assert list(output.iterdir()) == []
 
 
 def test_an_unknown_format_is_a_usage_error(runner, profile_file):
@@ -114,3 +125,118 @@ def test_text_and_md_warn_when_the_knowledge_base_is_too_old(make_app, tmp_path,
     md = runner.invoke(args=["advise", str(profile_file), "--format", "md"]).output
     assert text.splitlines()[2].startswith("Warning: The knowledge base was last reviewed on") is stale
     assert ("> **Warning: the knowledge base behind this record may be out of date.**" in md) is stale
+
+
+@pytest.fixture
+def portfolio(tmp_path, profile):
+    """A folder of profiles: two good ones, a bad profile, a file that is not JSON, and a note that is no profile."""
+    folder = tmp_path / "portfolio"
+    folder.mkdir()
+    (folder / "payments.json").write_text(json.dumps({**profile, "name": "Payments API"}))
+    (folder / "orders.json").write_text(json.dumps({**profile, "name": "Orders", "patching_staff": 2}))
+    (folder / "broken.json").write_text("{")
+    (folder / "invalid.json").write_text(json.dumps({**profile, "patching_staff": -1}))
+    (folder / "README.txt").write_text("not a profile")
+    return folder
+
+
+@pytest.mark.parametrize("fmt, extension", [("text", "txt"), ("md", "md"), ("json", "json")])
+def test_a_folder_gets_a_report_per_good_profile_and_a_message_per_bad_one(runner, client, portfolio, tmp_path,
+                                                                           fmt, extension):
+    output = tmp_path / "advice"
+    result = runner.invoke(args=["advise", str(portfolio), "--format", fmt, "--output", str(output)])
+    assert result.exit_code == 1
+    assert sorted(p.name for p in output.iterdir()) == [f"orders.{extension}", f"payments.{extension}"]
+    assert f"Error: {portfolio / 'broken.json'}: not valid JSON" in result.output
+    assert f"Error: {portfolio / 'invalid.json'}: not a valid profile; 1 field is wrong:\n  patching_staff:" \
+        in result.output
+    assert "README" not in result.output
+    assert f"Wrote 2 reports to {output}/:\n  {output / f'orders.{extension}'}\n  {output / f'payments.{extension}'}" \
+        in result.output
+    assert "2 failed; 2 of 4 profile files advised." in result.output
+    report = (output / f"payments.{extension}").read_text()
+    single = runner.invoke(args=["advise", str(portfolio / "payments.json"), "--format", fmt]).output
+    if fmt == "md":  # the same record, but for the date it was made
+        report, single = report.split("* Date:", 1)[0], single.split("* Date:", 1)[0]
+    assert report == single
+
+
+def test_a_folder_of_good_profiles_exits_zero_and_json_matches_the_batch_endpoint(runner, client, portfolio, tmp_path):
+    for bad in ("broken.json", "invalid.json"):
+        (portfolio / bad).unlink()
+    output = tmp_path / "out"
+    result = runner.invoke(args=["advise", str(portfolio), "--format", "json", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Error" not in result.output
+    batch = client.post("/api/v1/recommendations/batch", json={"profiles": [
+        json.loads((portfolio / name).read_text()) for name in ("orders.json", "payments.json")]}).get_json()
+    written = [json.loads((output / name).read_text()) for name in ("orders.json", "payments.json")]
+    assert written == batch["results"]
+
+
+def test_several_files_go_to_the_default_advice_folder_and_shared_names_are_kept_apart(runner, tmp_path, profile,
+                                                                                      monkeypatch):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "api.json").write_text(json.dumps({**profile, "name": f"API {folder}"}))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=["advise", "a/api.json", "b/api.json", "a/api.json", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "advice").iterdir()) == ["api-2.md", "api.md"]
+    assert (tmp_path / "advice" / "api.md").read_text().startswith("# Choose the compute platform for API a")
+    assert (tmp_path / "advice" / "api-2.md").read_text().startswith("# Choose the compute platform for API b")
+
+
+def test_a_report_never_overwrites_a_profile(runner, portfolio):
+    (portfolio / "broken.json").unlink()
+    (portfolio / "invalid.json").unlink()
+    before = (portfolio / "orders.json").read_text()
+    result = runner.invoke(args=["advise", str(portfolio), "--format", "json", "--output", str(portfolio)])
+    assert result.exit_code == 1
+    assert "its report would overwrite the profile" in result.output
+    assert (portfolio / "orders.json").read_text() == before
+
+
+def test_a_missing_file_among_several_does_not_stop_the_others(runner, portfolio, tmp_path):
+    output = tmp_path / "advice"
+    result = runner.invoke(args=["advise", str(tmp_path / "nowhere.json"), str(portfolio / "orders.json"),
+                                 "--output", str(output)])
+    assert result.exit_code == 1
+    assert f"Error: {tmp_path / 'nowhere.json'}: no such file." in result.output
+    assert (output / "orders.txt").exists()
+
+
+def _run_advise(args, cwd, stderr):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{cwd / 'cli.sqlite3'}"}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", "advise", *args],
+                          cwd=Path(__file__).resolve().parents[1], env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=stderr, timeout=120)
+
+
+def test_the_progress_bar_shows_on_a_terminal_and_not_in_a_pipe(portfolio, tmp_path):
+    (portfolio / "broken.json").unlink()
+    (portfolio / "invalid.json").unlink()
+    args = [str(portfolio), "--output", str(tmp_path / "advice")]
+    piped = _run_advise(args, tmp_path, subprocess.PIPE)
+    assert piped.returncode == 0
+    assert piped.stderr == b""  # no bar, no label: scripts get clean output
+    assert b"Advising" not in piped.stdout and b"%" not in piped.stdout
+
+    terminal, child = pty.openpty()
+    try:
+        shown = _run_advise(args, tmp_path, child)
+        os.close(child)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(terminal)
+    assert shown.returncode == 0
+    assert b"Advising  [####################################]  100%" in screen
+    assert shown.stdout == piped.stdout  # the bar never reaches stdout

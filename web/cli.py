@@ -1,14 +1,19 @@
-"""The command line: ``flask --app app advise PROFILE.json [--format text|md|json]``.
+"""The command line: ``flask --app app advise PROFILE.json... [--format text|md|json] [--output DIR]``.
 
 Each profile file is read, validated by the same schema as the API and
-ranked; the recommendation is printed as readable text, as the Markdown
-decision record, or as the API's JSON. A file that cannot be used gives a
-message naming the file and what is wrong with it, and a non-zero exit.
+ranked; the recommendation is given as readable text, as the Markdown
+decision record, or as the API's JSON. One file is printed to stdout; several
+files, or a folder (every ``*.json`` in it, sorted by name), give one report
+per profile in an output folder, with a progress bar when stderr is a
+terminal. A file that cannot be used gives a message naming the file and
+what is wrong with it, the others are still advised, and the exit status is
+1 when any file failed.
 """
 from __future__ import annotations
 
 import json
 import shutil
+import sys
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +31,10 @@ from .problems import ApiProblem
 from .report_model import chosen_service, num, overlay_summary, party_groups
 from .validation import field_messages
 
-__all__ = ["advise", "advise_file", "render_text", "ProfileFileError"]
+__all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
+
+# The file name extension of each output format, when reports are written to a folder.
+EXTENSIONS = {"text": ".txt", "md": ".md", "json": ".json"}
 
 
 class ProfileFileError(click.ClickException):
@@ -129,11 +137,93 @@ def _render(result: dict, fmt: str) -> str:
     return render_text(result, width=max(60, min(columns, 100)))
 
 
+def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
+    """The profile files to advise on, and a problem for each folder holding none.
+
+    Each file given counts, and every *.json file in each folder given, sorted by name; a path
+    named twice is advised once.
+    """
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted((p for p in path.glob("*.json") if p.is_file()), key=lambda p: p.name)
+            if not found:
+                problems.append(f"{path}: a folder without profile files (*.json).")
+            files += found
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files)), problems
+
+
+def _output_names(files: list[Path], folder: Path, fmt: str) -> list[Path]:
+    """One output file per input, named after it; a name two inputs share gets -2, -3, ... to keep both."""
+    taken: dict[str, int] = {}
+    names = []
+    for path in files:
+        stem = path.stem
+        taken[stem] = taken.get(stem, 0) + 1
+        suffix = f"-{taken[stem]}" if taken[stem] > 1 else ""
+        names.append(folder / f"{stem}{suffix}{EXTENSIONS[fmt]}")
+    return names
+
+
+def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str) -> int:
+    """Write one report per profile file into folder; report each bad file and folder; the number that failed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"{folder}: cannot make the output folder ({exc.strerror or exc}).") from None
+    inputs = {path.resolve() for path in files}
+    problems = list(problems)
+    written: list[Path] = []
+    stderr = sys.stderr
+    jobs = list(zip(files, _output_names(files, folder, fmt)))
+    # The bar goes to stderr and only to a terminal: scripts and pipes get clean output.
+    with click.progressbar(jobs, label="Advising", file=stderr, hidden=not stderr.isatty(),
+                           item_show_func=lambda job: job[0].name if job else None) as bar:
+        for path, target in bar:
+            try:
+                if target.resolve() in inputs:
+                    raise ProfileFileError(path, f"its report would overwrite the profile {target}; choose another "
+                                                 "--output folder.")
+                text = _render(advise_file(path), fmt)
+                target.write_text(text, encoding="utf-8")
+                written.append(target)
+            except ProfileFileError as exc:
+                problems.append(exc.format_message())
+            except OSError as exc:
+                problems.append(f"{path}: the report could not be written to {target} ({exc.strerror or exc}).")
+    noun = "report" if len(written) == 1 else "reports"
+    click.echo(f"Wrote {len(written)} {noun} to {folder}{'/' if not str(folder).endswith('/') else ''}"
+               f"{':' if written else '.'}")
+    for target in written:
+        click.echo(f"  {target}")
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} failed; {len(written)} of {len(files)} profile file{'s' if len(files) != 1 else ''} "
+                   "advised.", err=True)
+    return len(problems)
+
+
 @click.command("advise")
-@click.argument("profile_file", metavar="PROFILE.json", type=click.Path(path_type=Path))
+@click.argument("paths", metavar="PROFILE.json|FOLDER...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="text for people at a terminal, md for a Markdown decision record, json for the API's JSON.")
+@click.option("--output", "output", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder for the reports when advising on several profiles (default: ./advice); each report is "
+                   "named after its profile file, with .txt, .md or .json, and replaces one of that name.")
 @with_appcontext
-def advise(profile_file: Path, fmt: str) -> None:
-    """Print the recommendation for the profile in PROFILE.json."""
-    click.echo(_render(advise_file(profile_file), fmt), nl=False)
+def advise(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Advise on each profile: one file to stdout, several files or a folder to one report per profile.
+
+    A folder stands for every *.json file in it, sorted by name. A bad file is reported with its name
+    and what is wrong, the others are still advised, and the exit status is then 1.
+    """
+    if len(paths) == 1 and output is None and not paths[0].is_dir():
+        click.echo(_render(advise_file(paths[0]), fmt), nl=False)
+        return
+    files, problems = profile_files(paths)
+    if _advise_into(output or Path("advice"), files, problems, fmt):
+        click.get_current_context().exit(1)

@@ -4,8 +4,10 @@ Title, status and date; context and problem statement; decision drivers (the
 profile); considered options (the services); decision outcome (the first
 eligible service, with the reasons); pros and cons of each option (what the
 team, AWS and any internal party of an organisation overlay would own, hours
-against capacity, blockers). The knowledge snapshot, when the result carries
-one, adds who acts in each incident. A warning (a stale knowledge base) comes
+against capacity, blockers). How firm the choice is (the robustness label, the
+margin over the runner-up and the what-ifs that would change it) follows the
+outcome, when the result carries it. The knowledge snapshot, when the result
+carries one, adds who acts in each incident. A warning (a stale knowledge base) comes
 first, under the title.
 
 What a person typed (the application name) is escaped so that no Markdown
@@ -18,7 +20,7 @@ import re
 from datetime import datetime
 
 from .owners import actors_label, owner_label, party_names
-from .report_model import chosen_service, input_rows, num, overlay_summary, party_groups
+from .report_model import chosen_service, input_rows, num, overlay_summary, party_groups, robustness_summary
 
 __all__ = ["render_markdown", "escape_markdown", "escape_prose"]
 
@@ -96,6 +98,25 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
     for blocker in entry["blockers"]:
         lines.append(f"* Bad, because it is ruled out: {escape_prose(blocker['sentence'])}. "
                      f"{escape_prose(blocker['unblock'])} (source: {_link(blocker['source'])})")
+    return lines
+
+
+def _firmness(result: dict) -> list[str]:
+    """How firm the first place is: label, margin, the label's cut-offs and the what-ifs by group."""
+    summary = robustness_summary(result)
+    if summary is None:  # saved before recommendations carried robustness
+        return []
+    lines = ["", "### How Firm the Choice Is", "",
+             f"**{escape_prose(summary['label_name'])}.** {escape_prose(summary['headline'])} "
+             f"{escape_prose(summary['cut_offs'])}", ""]
+    if not summary["groups"]:
+        return lines + ["No change to a single answer, within the values it can take, would put another service "
+                        "first."]
+    lines.append("What would put another service first, each answer changed on its own with the others kept as "
+                 "they are:")
+    for group in summary["groups"]:
+        lines += ["", f"{escape_prose(group['title'])}:", ""]
+        lines += [f"* {escape_prose(sentence)}" for sentence in group["sentences"]]
     return lines
 
 
@@ -187,6 +208,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     else:
         lines.append("No option is chosen: every considered option is ruled out by a hard limit. The pros and cons "
                      "below say what would make each one eligible.")
+    lines += _firmness(result)
     lines += ["", "## Pros and Cons of the Options", ""]
     for entry in ranking:
         lines += [f"### {escape_prose(entry['name'])}", ""]

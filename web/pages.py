@@ -1,13 +1,18 @@
-"""The requirements form: GET / shows it, POST / saves an assessment and sends the browser to its report."""
+"""The form site: GET / shows the requirements form, POST / saves an assessment and sends the browser to its
+report; GET /compare compares two services layer by layer."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from advisor import ProfileError
+from advisor.compare import compare
 from schemas.profile_form import profile_form_schema
 
 from .api import knowledge_base
 from .assessments import save_assessment
+from .compare_view import FIELDS as COMPARE_FIELDS
+from .compare_view import LABELS as COMPARE_LABELS
+from .compare_view import comparison_model, read_compare_form
 from .knowledge_views import form_choices
 from .problems import ApiProblem
 from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
@@ -41,3 +46,20 @@ def submit():
     except ProfileError as exc:  # a service or overlay the knowledge base does not hold
         return _render_form(form_values(request.form), form_errors(exc.errors), 422)
     return redirect(url_for("reports.report", assessment_id=assessment.id), 303)
+
+
+@bp.get("/compare")
+def compare_page():
+    """Compare two services (?from=<id>&to=<id>[&overlay=<id>]); a bad or unknown answer comes back beside its field.
+
+    Without a query the page shows only the form. The comparison is the one GET /api/v1/compare answers.
+    """
+    kb = knowledge_base()
+    values = {name: request.args.get(name, "") for name in COMPARE_FIELDS}
+    args, errors, status = read_compare_form(kb, request.args) if any(n in request.args for n in COMPARE_FIELDS) \
+        else (None, {}, 200)
+    change = comparison_model(kb, compare(kb, args["from_"], args["to"], args["overlay"])) if args else None
+    choices = form_choices(kb)
+    return render_template("pages/compare.html", values=values, errors=errors, labels=COMPARE_LABELS,
+                           field_id=field_id, services=choices["services"], overlays=choices["overlays"],
+                           change=change, kb_version=kb.version), status

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
+
 from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
 
 __all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "party_groups", "overlay_summary",
-           "date_text", "source_label", "num"]
+           "robustness_summary", "compare_pair", "date_text", "source_label", "num", "LABEL_CUT_OFFS"]
 
 WORKLOAD_LABELS = {
     "max_duration_minutes": ("Longest single run", "{:g} minutes"),
@@ -32,6 +34,19 @@ CHOICE_NAMES = {"os": {"linux": "Linux", "windows": "Windows"},
                 "arch": {"x86_64": "x86-64 (Intel or AMD)", "arm64": "Arm64 (AWS Graviton)"},
                 "invocation": {"sync": "Synchronously: a caller waits for the answer",
                                "async": "Asynchronously: from events, queues or streams"}}
+
+
+# The what-if thresholds, grouped by the part of the profile they change (first matching prefix wins).
+THRESHOLD_GROUPS = (
+    ("team", "Your team", ("security_hours_per_month", "patching_staff")),
+    ("needs", "What the application needs", ("customisation", "isolation")),
+    ("workload", "Workload limits", ("workload.",)),
+    ("weights", "Weights", ("weights.",)),
+)
+LABEL_CUT_OFFS = (f"A first place is robust when it leads the runner-up by {ROBUST_MARGIN:g} points or more, close "
+                  f"when it leads by {CLOSE_MARGIN:g} to under {ROBUST_MARGIN:g}, and fragile when it leads by under "
+                  f"{CLOSE_MARGIN:g} (a tie included). A lone eligible service counts as robust; when no service is "
+                  "eligible the label is fragile.")
 
 
 def num(value) -> str:
@@ -117,6 +132,48 @@ def party_groups(entry: dict) -> list[dict]:
     return list(groups.values())
 
 
+def robustness_summary(result: dict) -> dict | None:
+    """How firm the first place is, in words: label, margin, runner-up and the what-ifs by group.
+
+    None for a result saved before recommendations carried ``robustness``.
+    """
+    robustness = result.get("robustness")
+    if not isinstance(robustness, dict) or "label" not in robustness:
+        return None
+    names = {entry["service"]: entry["name"] for entry in result.get("ranking", [])}
+    first = names.get(robustness.get("first"), robustness.get("first"))
+    runner_up = names.get(robustness.get("runner_up"), robustness.get("runner_up"))
+    margin = robustness.get("margin")
+    if margin is None:
+        headline = (f"{first} is the only eligible service, so no other comes near it on points." if runner_up is None
+                    and chosen_service(result) else "No service is eligible, so nothing is really recommended.")
+    elif margin == 0:
+        headline = f"{first} and {runner_up} are level on points (to one decimal); the ranking puts {first} first."
+    else:
+        headline = f"{first} leads the runner-up, {runner_up}, by {num(margin)} point{'s' if margin != 1 else ''}."
+    groups = {key: {"key": key, "title": title, "sentences": []} for key, title, _ in THRESHOLD_GROUPS}
+    other = {"key": "other", "title": "Other answers", "sentences": []}
+    for threshold in robustness.get("thresholds", []):
+        name = str(threshold.get("input", ""))
+        key = next((k for k, _, prefixes in THRESHOLD_GROUPS
+                    if any(name == p or (p.endswith(".") and name.startswith(p)) for p in prefixes)), None)
+        (groups[key] if key else other)["sentences"].append(threshold.get("sentence", ""))
+    return {"label": robustness["label"], "label_name": str(robustness["label"]).capitalize(), "margin": margin,
+            "first": first, "runner_up": runner_up, "headline": headline, "cut_offs": LABEL_CUT_OFFS,
+            "groups": [g for g in (*groups.values(), other) if g["sentences"]]}
+
+
+def compare_pair(result: dict) -> dict | None:
+    """The first two services of the ranking, to compare on the compare page; None with fewer than two."""
+    ranking = result.get("ranking", [])
+    if len(ranking) < 2:
+        return None
+    overlay = overlay_summary(result)
+    return {"from": ranking[0]["service"], "to": ranking[1]["service"], "from_name": ranking[0]["name"],
+            "to_name": ranking[1]["name"], "runner_up": ranking[1]["eligible"] and ranking[0]["eligible"],
+            "overlay": overlay["id"] if overlay else None}
+
+
 def incident_rows(knowledge: dict, names: dict[str, str] | None = None) -> list[dict]:
     """Each incident with, per service, who must act and on which layers (the team's and any party's)."""
     names = names or {}
@@ -190,6 +247,8 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "stacks": stacks,
         "incidents": incident_rows(knowledge, names),
         "inputs": input_rows(profile, result),
+        "robustness": robustness_summary(result),
+        "compare": compare_pair(result),
         "score_chart": score_chart(ranking),
         "hours_chart": hours_chart(ranking, capacity),
         "service_hours_charts": {e["service"]: hours_chart([e], capacity, f"chart-hours-{e['service']}")
