@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import KnowledgeBase
 from .profile import Profile
@@ -93,15 +94,22 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
     total = sum(weights.values())
     leader = next((e for e in evaluations if e.eligible), None)
     runner_up = next((e for e in evaluations if e.eligible and e is not leader), None)
+    # A part's whole share, rounded once: a fit of 1 wins it all and a fit of 0 loses it all, which
+    # is most parts of most services, so most figures need no round() of their own.
+    wholes = [(name, weights[name], round(100 * weights[name] / total, 1)) for name in COMPONENTS]
     ranked = []
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
-        breakdown = {
-            name: {"fit": round(fit, 4), "weight": weights[name],
-                   "points": round(100 * fit * weights[name] / total, 1),
-                   "lost": round(100 * (1 - fit) * weights[name] / total, 1)}
-            for name, fit in zip(COMPONENTS, ev.fits)
-        }
+        breakdown = {}
+        for (name, weight, whole), fit in zip(wholes, ev.fits):
+            if fit == 1.0:
+                breakdown[name] = {"fit": 1.0, "weight": weight, "points": whole, "lost": 0.0}
+            elif fit == 0.0:
+                breakdown[name] = {"fit": 0.0, "weight": weight, "points": 0.0, "lost": whole}
+            else:
+                breakdown[name] = {"fit": round(fit, 4), "weight": weight,
+                                   "points": round(100 * fit * weight / total, 1),
+                                   "lost": round(100 * (1 - fit) * weight / total, 1)}
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
@@ -115,56 +123,93 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
                           robustness=robustness(kb, profile, evaluations) if with_robustness else None)
 
 
-def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
-             runner_up: Evaluation | None, breakdown: dict) -> list[str]:
-    view = ev.view
-    name = view.service.name
-    reasons = [_position(ev, place, leader, runner_up, breakdown)]
-    hours = profile.security_hours_per_month
-    burden = view.burden_hours
-    owned = len(view.team_owns)
-    if burden <= hours:
-        reasons.append(f"The team would own {burden:g} hours a month of security work across {owned} layers, "
-                       f"within the {hours:g} hours it has ({hours - burden:g} to spare).")
-    else:
-        reasons.append(f"The team would own {burden:g} hours a month of security work across {owned} layers, "
-                       f"{burden - hours:g} more than the {hours:g} hours it has.")
+@dataclass(frozen=True)
+class _Sentences:
+    """The parts of one service view's reasons that depend only on the knowledge base."""
+
+    owns: str  # the burden sentence up to where the team's own hours come in
+    parties: tuple[str, ...]  # what an overlay's parties take over
+    patching: str  # the whole sentence when the team patches nothing, else up to the staff it has
+    patching_end: str  # after the staff it has: "." or "; <party> patches ...".
+    customisation: dict[str, str]  # per level asked
+    isolation: dict[str, str | None]  # per level asked; None where a blocker says it instead
+
+
+@lru_cache(maxsize=8)
+def _fixed_sentences(kb: KnowledgeBase) -> dict[tuple[str | None, str], _Sentences]:
+    """Every service view's knowledge-base-only sentences, keyed by (overlay, service), made once per knowledge base."""
+    views = [*kb.views.values(), *(v for overlay in kb.overlay_views.values() for v in overlay.values())]
+    return {(view.overlay, view.service.id): _sentences(kb, view) for view in views}
+
+
+def _sentences(kb: KnowledgeBase, view) -> _Sentences:
+    service = view.service
+    name = service.name
+    parties = []
     for party_name, entries in _by_party(view.party_owns).items():
         hours_moved = round(sum(e["hours_per_month"] for e in entries), 2)
         names = "; ".join(e["name"].lower() for e in entries)
-        reasons.append(f"{party_name} would own {hours_moved:g} hours a month of the work instead ({names}), "
+        parties.append(f"{party_name} would own {hours_moved:g} hours a month of the work instead ({names}), "
                        "which the team's hours do not have to cover.")
     need = view.patching_staff_needed
     party_patching = _by_party([e for e in view.party_owns if e["id"] in view.party_patching_layers])
     by_party = "; ".join(f"{party} patches the {_join([e['name'].lower() for e in entries])}"
                          for party, entries in party_patching.items())
+    end = f"; {by_party}." if by_party else "."
     if need == 0 and by_party:
-        reasons.append(f"On {name}, {by_party}, so the team needs no patching staff.")
+        patching = f"On {name}, {by_party}, so the team needs no patching staff."
     elif need == 0:
-        reasons.append(f"AWS patches the instance operating system and container runtime on {name}, "
-                       "so no patching staff is needed.")
+        patching = (f"AWS patches the instance operating system and container runtime on {name}, "
+                    "so no patching staff is needed.")
     else:
         layer_names = " and ".join(kb.layers[l].name.lower() for l in view.patching_layers)
-        verdict = "enough" if profile.patching_staff >= need else "too few"
-        people = f"about {need:g} {'person' if need == 1 else 'people'}; it has {profile.patching_staff} ({verdict})"
-        if all(view.service.ownership[l].owner == "shared" for l in view.patching_layers):
-            sentence = f"The team rolls out the patches AWS publishes for the {layer_names}, which takes {people}."
+        people = f"about {need:g} {'person' if need == 1 else 'people'}; it has "
+        if all(service.ownership[l].owner == "shared" for l in view.patching_layers):
+            patching = f"The team rolls out the patches AWS publishes for the {layer_names}, which takes {people}"
         else:
-            sentence = f"The team patches the {layer_names} itself, which takes {people}."
-        if by_party:
-            sentence = sentence[:-1] + f"; {by_party}."
-        reasons.append(sentence)
-    asked = kb.customisation_levels[profile.customisation]
-    offered = kb.customisation_levels[view.service.customisation]
-    relation = "covers" if offered.rank >= asked.rank else "falls short of"
-    reasons.append(f"It offers {offered.name.lower()} customisation, which {relation} the "
-                   f"{asked.name.lower()} level asked: {view.service.customisation_note}")
-    support = view.service.isolation[profile.isolation]
-    level = kb.isolation_levels[profile.isolation].name
-    if support.support == "yes":
-        reasons.append(f"{level} isolation is available: {support.note}")
-    elif support.support == "with_effort":
-        reasons.append(f"{level} isolation takes extra work: {support.note}")
+            patching = f"The team patches the {layer_names} itself, which takes {people}"
+    offered = kb.customisation_levels[service.customisation]
+    customisation = {
+        asked.id: (f"It offers {offered.name.lower()} customisation, which "
+                   f"{'covers' if offered.rank >= asked.rank else 'falls short of'} the "
+                   f"{asked.name.lower()} level asked: {service.customisation_note}")
+        for asked in kb.customisation_levels.values()
+    }
+    isolation = {}
+    for level_id, level in kb.isolation_levels.items():
+        support = service.isolation[level_id]
+        isolation[level_id] = {"yes": f"{level.name} isolation is available: {support.note}",
+                               "with_effort": f"{level.name} isolation takes extra work: {support.note}",
+                               }.get(support.support)
+    return _Sentences(
+        owns=(f"The team would own {view.burden_hours:g} hours a month of security work across "
+              f"{len(view.team_owns)} layers, "),
+        parties=tuple(parties), patching=patching, patching_end=end, customisation=customisation,
+        isolation=isolation)
+
+
+def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
+             runner_up: Evaluation | None, breakdown: dict) -> list[str]:
+    view = ev.view
+    fixed = _fixed_sentences(kb)[view.overlay, view.service.id]
+    reasons = [_position(ev, place, leader, runner_up, breakdown)]
+    hours = profile.security_hours_per_month
+    burden = view.burden_hours
+    if burden <= hours:
+        reasons.append(f"{fixed.owns}within the {hours:g} hours it has ({hours - burden:g} to spare).")
+    else:
+        reasons.append(f"{fixed.owns}{burden - hours:g} more than the {hours:g} hours it has.")
+    reasons.extend(fixed.parties)
+    need = view.patching_staff_needed
+    if need == 0:
+        reasons.append(fixed.patching)
+    else:
+        verdict = "enough" if profile.patching_staff >= need else "too few"
+        reasons.append(f"{fixed.patching}{profile.patching_staff} ({verdict}){fixed.patching_end}")
+    reasons.append(fixed.customisation[profile.customisation])
+    isolation = fixed.isolation[profile.isolation]
+    if isolation is not None:
+        reasons.append(isolation)
     reasons.extend(b.sentence + "." for b in ev.blockers)
     return reasons
 
