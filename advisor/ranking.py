@@ -103,9 +103,10 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
         breakdown = {}
         for (name, weight, whole), fit in zip(wholes, ev.fits):
             if fit == 1.0:
-                breakdown[name] = {"fit": 1.0, "weight": weight, "points": whole, "lost": 0.0}
+                # the products keep the signs of zero (a -0.0 fit or weight) the full formula gives
+                breakdown[name] = {"fit": fit, "weight": weight, "points": whole, "lost": (1 - fit) * weight}
             elif fit == 0.0:
-                breakdown[name] = {"fit": 0.0, "weight": weight, "points": 0.0, "lost": whole}
+                breakdown[name] = {"fit": fit, "weight": weight, "points": fit * weight, "lost": whole}
             else:
                 breakdown[name] = {"fit": round(fit, 4), "weight": weight,
                                    "points": round(100 * fit * weight / total, 1),
