@@ -110,6 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.create_schema()
     store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     app.extensions["advisor.store"] = store
+    # what shapes a saved report's bytes, taken once; REPORT_RENDER_KEY overrides it (tests)
+    app.extensions["advisor.render_key"] = app.config.get("REPORT_RENDER_KEY") or reports.render_digest(app)
 
     requestlog.init_app(app)
     security.init_app(app)  # headers, API tokens on writes, CSRF on every form post

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import (
-    JSON, Column, DateTime, Engine, Index, MetaData, String, Table, create_engine, event, func, make_url,
-    select,
+    JSON, Column, DateTime, Engine, Index, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, create_engine,
+    event, func, make_url, select,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -35,6 +35,19 @@ assessments = Table(
     Column("idempotency_key", String(255), nullable=True, unique=True),
     Column("request_hash", String(64), nullable=True),
     Index("ix_assessments_created_at", "created_at"),
+)
+
+# A saved report renders the same bytes every time for the same code and templates (render_key), so each
+# format is rendered once and served from here afterwards. A deploy that changes the look changes the key;
+# rows under an old key are never read again.
+report_renders = Table(
+    "report_renders", metadata,
+    Column("assessment_id", String(32), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("render_key", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("assessment_id", "format", "render_key", name="pk_report_renders"),
 )
 
 
@@ -161,6 +174,33 @@ class AssessmentStore:
                 .limit(limit).offset(offset)
             ).mappings().all()
         return [_from_row(r) for r in rows], total
+
+    def get_render(self, assessment_id: str, fmt: str, key: str) -> bytes | None:
+        """The stored rendering of a report in one format under one render key, or None."""
+        c = report_renders.c
+        with self.engine.connect() as conn:
+            body = conn.execute(select(c.body).where(c.assessment_id == assessment_id, c.format == fmt,
+                                                     c.render_key == key)).scalar_one_or_none()
+        return bytes(body) if body is not None else None
+
+    def put_render(self, assessment_id: str, fmt: str, key: str, body: bytes) -> bytes:
+        """Store a rendering; when another worker stored the same key first, keep and return theirs."""
+        row = {"assessment_id": assessment_id, "format": fmt, "render_key": key, "body": body,
+               "created_at": datetime.now(timezone.utc)}
+        try:
+            with self._one_writer(), self.engine.begin() as conn:
+                conn.execute(report_renders.insert().values(**row))
+        except IntegrityError:
+            stored = self.get_render(assessment_id, fmt, key)
+            if stored is None:
+                raise
+            return stored
+        return body
+
+    def render_count(self) -> int:
+        """How many renderings are stored (every format and key)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(report_renders)).scalar_one()
 
     def count(self) -> int:
         with self.engine.connect() as conn:

@@ -16,7 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import inprocess
-from .http_rows import NOT_AVAILABLE, Target, baseline_summary, create_assessments, interleaved, probe, summarise
+from .http_rows import (
+    NOT_AVAILABLE, Target, baseline_summary, cold_first_gets, create_assessments, interleaved, prewarm, probe, summarise,
+)
 from .load import load_tool, run_load
 from .profiles import profile_bodies
 from .report import evaluate_targets, render
@@ -27,9 +29,11 @@ WORKERS = 2
 MODES = {
     # seconds per load run, rounds, in-process profile counts, start-ups timed, assessments for report rows
     "full": {"seconds": 10, "rounds": 5, "rank_one": 5000, "batch": 10_000, "parts": 2000, "wsgi": 4000,
-             "scaling_calls": 400, "scaling_budget_s": 0.5, "passes": 5, "starts": 3, "assessments": 200, "warmup_s": 2},
+             "scaling_calls": 400, "scaling_budget_s": 0.5, "passes": 5, "starts": 3, "assessments": 200, "warmup_s": 2,
+             "cold": 5, "pdf_ids": 20},
     "smoke": {"seconds": 2, "rounds": 1, "rank_one": 300, "batch": 1000, "parts": 100, "wsgi": 400,
-              "scaling_calls": 20, "scaling_budget_s": 0.1, "passes": 2, "starts": 1, "assessments": 10, "warmup_s": 0},
+              "scaling_calls": 20, "scaling_budget_s": 0.1, "passes": 2, "starts": 1, "assessments": 10, "warmup_s": 0,
+              "cold": 2, "pdf_ids": 3},
 }
 
 
@@ -151,13 +155,17 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
         Target("assessments", "POST /api/v1/assessments", advisor_url, "POST", "/api/v1/assessments", bodies_file),
     ]
     ids = create_assessments(advisor_url, bodies[-cfg["assessments"]:])
-    # A PDF takes long enough that requests queued behind the two workers would time out: one
-    # connection per worker, and runs long enough for a few to finish.
-    for key, label, suffix, min_seconds, connections in (
-            ("report_html", "GET /reports/<id>", "", 0, None),
-            ("report_pdf", "GET /reports/<id>.pdf", ".pdf", 8, WORKERS)):
+    # Reports for the cold figures: fresh ones, each asked for once per format.
+    cold_ids = create_assessments(advisor_url, bodies[:cfg["cold"]])
+    report_paths: dict[str, list[str]] = {}
+    # A rendering is stored after the first GET, so the load runs cycle through ids that were each asked for
+    # once before (warm). The first render of a PDF is slow, so fewer distinct ids are warmed for its row.
+    for key, label, suffix, min_seconds, connections, count in (
+            ("report_html", "GET /reports/<id>", "", 0, None, len(ids)),
+            ("report_pdf", "GET /reports/<id>.pdf", ".pdf", 0, None, cfg["pdf_ids"])):
         paths = tmp / f"{key}.txt"
-        paths.write_text("\n".join(f"/reports/{i}{suffix}" for i in ids) + "\n")
+        report_paths[key] = [f"/reports/{i}{suffix}" for i in ids[:count]]
+        paths.write_text("\n".join(report_paths[key]) + "\n")
         rows.append(Target(key, label, advisor_url, "GET", f"/reports/{ids[0]}{suffix}", paths, min_seconds,
                            connections))
 
@@ -173,6 +181,13 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
         else:
             raise RuntimeError(why)
     rows = [r for r in runnable if r is not base]
+    cold: dict[str, dict] = {}
+    for row in rows:
+        if row.key in report_paths:
+            say(f"  {row.label}: first render of {len(cold_ids)} fresh reports, then every load-run id once")
+            suffix = ".pdf" if row.key == "report_pdf" else ""
+            cold[row.key] = cold_first_gets(advisor_url, [f"/reports/{i}{suffix}" for i in cold_ids])
+            prewarm(advisor_url, report_paths[row.key], WORKERS)
     if cfg["warmup_s"]:
         say("warming up")
         for row in [base, *rows]:
@@ -181,7 +196,7 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
     pairs = interleaved(tool, base, rows, cfg["rounds"], cfg["seconds"], args.connections, progress=say)
     http["baseline"] = baseline_summary(pairs, WORKERS, args.connections)
     for row in rows:
-        http[row.key] = {"label": row.label, **summarise(pairs[row.key], WORKERS)}
+        http[row.key] = {"label": row.label, **summarise(pairs[row.key], WORKERS), **cold.get(row.key, {})}
     for row in rows:
         if http[row.key].get("bad_status"):
             raise RuntimeError(f"{row.label}: {http[row.key]['bad_status']} responses were errors")

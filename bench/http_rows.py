@@ -4,12 +4,15 @@ from __future__ import annotations
 import http.client
 import json
 import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .load import run_load
 
-__all__ = ["Target", "targets", "create_assessments", "probe", "interleaved", "summarise", "NOT_AVAILABLE"]
+__all__ = ["Target", "targets", "create_assessments", "probe", "cold_first_gets", "prewarm", "interleaved", "summarise",
+           "NOT_AVAILABLE"]
 
 NOT_AVAILABLE = "route not available"
 
@@ -58,6 +61,26 @@ def probe(target: Target, body: str | None) -> str | None:
     if not 200 <= status < 300:
         return f"{target.method} {target.path} answered {status}: {data[:200]!r}"
     return None
+
+
+def cold_first_gets(base_url: str, paths: list[str]) -> dict:
+    """The first GET of each path, one at a time on an otherwise idle server: a report rendered for the first time."""
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        status, data = request(base_url, "GET", path)
+        times.append(1000 * (time.perf_counter() - started))
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {data[:200]!r}")
+    return {"cold_ms": round(statistics.median(times), 3), "cold_runs_ms": [round(t, 3) for t in times]}
+
+
+def prewarm(base_url: str, paths: list[str], connections: int) -> None:
+    """GET every path once, so the load runs measure stored renderings (the warm figure)."""
+    with ThreadPoolExecutor(connections) as pool:
+        for status, data in pool.map(lambda path: request(base_url, "GET", path), paths):
+            if status != 200:
+                raise RuntimeError(f"prewarm answered {status}: {data[:200]!r}")
 
 
 def interleaved(tool: str, baseline: Target, rows: list[Target], rounds: int, seconds: float, connections: int,

@@ -12,9 +12,9 @@ TARGETS = [
     ("rank_one", "rank one profile", "µs", "<=", 50.0, ("in_process", "rank_one", "median_us")),
     ("batch_10000", "rank 10,000 profiles", "s", "<=", 1.0, ("in_process", "batch", "seconds_per_10000")),
     ("scaling", "cost exponent in services × layers", "", "<=", 1.1, ("in_process", "scaling", "worst_exponent")),
-    ("report_html", "HTML report, worker time per request", "ms", "<=", 10.0,
+    ("report_html", "HTML report, worker time per request (warm)", "ms", "<=", 10.0,
      ("http", "report_html", "worker_ms_per_request")),
-    ("report_pdf", "PDF report, worker time per request", "ms", "<=", 500.0,
+    ("report_pdf", "PDF report, worker time per request (warm)", "ms", "<=", 500.0,
      ("http", "report_pdf", "worker_ms_per_request")),
     ("startup", "start to first answer", "s", "<=", 1.5, ("startup", "median_s")),
 ]
@@ -38,6 +38,8 @@ def evaluate_targets(results: dict) -> list[dict]:
         row = _get(results, path[:2]) if path[0] == "http" else None
         value = _get(results, path)
         entry = {"key": key, "figure": what, "unit": unit, "target": f"{op} {bound:g}", "value": value}
+        if row is not None and row.get("cold_ms") is not None:
+            entry["cold_ms"] = row["cold_ms"]  # printed beside the warm figure, not judged
         if row is not None and not row.get("available", True):
             entry.update(value=None, passed=None, status=row["status"])
         elif value is None:
@@ -66,8 +68,8 @@ def render(results: dict) -> str:
         f"Mode {results['mode']}: {s['load_tool']}, {s['connections']} connections, gunicorn {s['workers']} sync workers, "
         f"{s['rounds']} interleaved round(s) of {s['seconds']:g} s runs; ratios are medians of per-round ratios.",
         "",
-        "| HTTP | req/s | p50 ms | p99 ms | worker ms/req | req/s ÷ baseline | p99 ÷ baseline |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| HTTP | req/s | p50 ms | p99 ms | worker ms/req | req/s ÷ baseline | p99 ÷ baseline | first render ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     labels = {"baseline": "baseline: POST /echo (bare Flask)",
               "baseline_sized": "bare Flask echo padded to a recommendation's size",
@@ -78,7 +80,7 @@ def render(results: dict) -> str:
     for key, label in labels.items():
         row = results["http"].get(key, {"available": False, "status": "not run"})
         if not row.get("available"):
-            lines.append(f"| {label} | {row['status']} | | | | | |")
+            lines.append(f"| {label} | {row['status']} | | | | | | |")
             continue
         first = row.get("rounds", [{}])[0]
         if first.get("connections", s["connections"]) != s["connections"]:
@@ -88,7 +90,11 @@ def render(results: dict) -> str:
         ratios = ("1.00", "1.00") if key == "baseline" else (_fmt(row["throughput_ratio"], 2), _fmt(row["p99_ratio"], 2))
         rps = row["requests_per_second"]
         lines.append(f"| {label} | {_fmt(rps, 0 if rps >= 100 else 1)} | {_fmt(row['p50_ms'], 2)} | "
-                     f"{_fmt(row['p99_ms'], 2)} | {_fmt(row['worker_ms_per_request'], 3)} | {ratios[0]} | {ratios[1]} |")
+                     f"{_fmt(row['p99_ms'], 2)} | {_fmt(row['worker_ms_per_request'], 3)} | {ratios[0]} | {ratios[1]} | "
+                     f"{_fmt(row.get('cold_ms'), 1)} |")
+    if any("cold_ms" in row for row in results["http"].values()):
+        notes.append("Report rows: req/s, latencies and worker time are warm (every id was rendered and stored "
+                     "before the load runs); first render ms is the median first GET of fresh reports (cold).")
     lines += ["", *notes] if notes else []
     ip = results["in_process"]
     parts = ip["request_path"]
@@ -130,6 +136,7 @@ def render(results: dict) -> str:
         if t["passed"] is None:
             lines.append(f"| {t['figure']} | – | {t['target']} {t['unit']} | {t['status']} |")
         else:
-            lines.append(f"| {t['figure']} | {_fmt(t['value'], 2)} {t['unit']} | {t['target']} {t['unit']} | "
+            cold = f" (first render {_fmt(t['cold_ms'], 1)} ms)" if "cold_ms" in t else ""
+            lines.append(f"| {t['figure']} | {_fmt(t['value'], 2)} {t['unit']}{cold} | {t['target']} {t['unit']} | "
                          f"{'pass' if t['passed'] else 'MISS'} |")
     return "\n".join(lines)

@@ -39,6 +39,8 @@ def test_every_http_row_has_throughput_latency_and_a_ratio_or_says_its_route_is_
         assert row["errors"] == 0 and row["bad_status"] == 0, key
         if key != "baseline":
             assert positive(row["throughput_ratio"]) and positive(row["p99_ratio"]), key
+        if key in REPORT_ROWS:  # the first render of fresh reports, beside the warm load figures
+            assert positive(row["cold_ms"]) and all(positive(t) for t in row["cold_runs_ms"]), key
     assert http["recommendations"]["available"] and http["assessments"]["available"]
 
 
@@ -71,5 +73,8 @@ def test_every_target_is_judged_and_printed(smoke_results):
             assert target["key"] in REPORT_ROWS and target["status"] == "route not available"
         else:
             assert positive(target["value"]) and isinstance(target["passed"], bool)
+            if target["key"] in REPORT_ROWS:
+                line = next(line for line in stdout.splitlines() if line.startswith(f"| {target['figure']} |"))
+                assert positive(target["cold_ms"]) and "first render" in line
         assert target["figure"] in stdout
     assert results["table"] in stdout

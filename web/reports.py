@@ -1,7 +1,20 @@
-"""Saved reports: /reports lists them; /reports/<id> as a page, .pdf for filing, .md as a decision record."""
+"""Saved reports: /reports lists them; /reports/<id> as a page, .pdf for filing, .md as a decision record.
+
+A saved report renders only from its stored assessment and knowledge snapshot, so each format is rendered
+once and the bytes are stored (the report_renders table) and served from then on. The key of a rendering
+is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus what
+varies per request: the staleness warning as of today, and the address links and PDF resources resolve
+against.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
 
@@ -15,6 +28,45 @@ from .validation import load_or_422
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
+log = logging.getLogger("advisor.reports")
+
+_RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py")
+
+
+def render_digest(app: Flask) -> str:
+    """A digest of everything that shapes a report's bytes: a deploy that changes any of it renders anew."""
+    templates, static, web = Path(app.root_path, app.template_folder), Path(app.static_folder), Path(__file__).parent
+    files = [*sorted(p for p in (templates / "reports").rglob("*") if p.is_file()), templates / "base.html",
+             *sorted(p for p in (static / "css").rglob("*") if p.is_file()), *(web / m for m in _RENDERING_MODULES)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.relative_to(path.parents[1])}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _render_key(fmt: str, warnings: list[dict]) -> str:
+    """The app's render digest with what this request changes: today's warnings and the site's address."""
+    # Links in the page are relative to the script root; the PDF and the Markdown record hold absolute ones.
+    address = request.script_root if fmt == "html" else request.url_root
+    varying = json.dumps([current_app.extensions["advisor.render_key"], fmt, address, warnings], sort_keys=True)
+    return hashlib.sha256(varying.encode()).hexdigest()
+
+
+def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str | bytes]) -> bytes:
+    """The stored rendering of this report, or a fresh one, stored for next time; storing never fails a reply."""
+    warnings = assessment_warnings(assessment)
+    key = _render_key(fmt, warnings)
+    body = store().get_render(assessment.id, fmt, key)
+    if body is not None:
+        return body
+    body = render(warnings)
+    body = body.encode() if isinstance(body, str) else body
+    try:
+        return store().put_render(assessment.id, fmt, key, body)
+    except Exception:  # noqa: BLE001 - a full disk or a lost connection costs a re-render next time, not this reply
+        log.warning("could not store the %s rendering of report %s", fmt, assessment.id, exc_info=True)
+        return body
 
 
 def _assessment_or_404(assessment_id: str) -> Assessment:
@@ -25,9 +77,9 @@ def _assessment_or_404(assessment_id: str) -> Assessment:
     return assessment
 
 
-def _render_report(assessment: Assessment, for_pdf: bool = False) -> str:
+def _render_report(assessment: Assessment, warnings: list[dict], for_pdf: bool = False) -> str:
     model = report_model(assessment.profile, assessment.result, created_at=assessment.created_at,
-                         assessment_id=assessment.id, warnings=assessment_warnings(assessment))
+                         assessment_id=assessment.id, warnings=warnings)
     return render_template("reports/report.html", r=model, for_pdf=for_pdf)
 
 
@@ -45,15 +97,18 @@ def index():
 @bp.get("/<assessment_id>")
 def report(assessment_id: str):
     """The report of one saved assessment, as a printable page."""
-    return _render_report(_assessment_or_404(assessment_id))
+    assessment = _assessment_or_404(assessment_id)
+    return Response(_cached(assessment, "html", lambda warnings: _render_report(assessment, warnings)),
+                    mimetype="text/html")
 
 
 @bp.get("/<assessment_id>.pdf")
 def report_pdf(assessment_id: str):
     """The same report as a PDF, made from the same HTML with the print stylesheet."""
     assessment = _assessment_or_404(assessment_id)
-    pdf = html_to_pdf(_render_report(assessment, for_pdf=True), base_url=request.host_url,
-                      static_folder=current_app.static_folder, static_url_path=current_app.static_url_path)
+    pdf = _cached(assessment, "pdf", lambda warnings: html_to_pdf(
+        _render_report(assessment, warnings, for_pdf=True), base_url=request.host_url,
+        static_folder=current_app.static_folder, static_url_path=current_app.static_url_path))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="advisor-report-{assessment.id}.pdf"'})
 
@@ -62,8 +117,8 @@ def report_pdf(assessment_id: str):
 def report_markdown(assessment_id: str):
     """The report as a Markdown architecture decision record (MADR) for design reviews."""
     assessment = _assessment_or_404(assessment_id)
-    text = render_markdown(assessment.profile, assessment.result, created_at=assessment.created_at,
-                           assessment_id=assessment.id, warnings=assessment_warnings(assessment),
-                           report_url=url_for("reports.report", assessment_id=assessment.id, _external=True))
+    text = _cached(assessment, "md", lambda warnings: render_markdown(
+        assessment.profile, assessment.result, created_at=assessment.created_at, assessment_id=assessment.id,
+        warnings=warnings, report_url=url_for("reports.report", assessment_id=assessment.id, _external=True)))
     return Response(text, mimetype="text/markdown",
                     headers={"Content-Disposition": f'inline; filename="advisor-decision-{assessment.id}.md"'})
