@@ -89,6 +89,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         API_TOKENS=security.parse_tokens(os.environ.get("ADVISOR_API_TOKENS", "")),
         PROXY_COUNT=_env_int("ADVISOR_PROXY_COUNT", 0),
+        # Host names the service answers to; others get 400. Set it in production: absolute links in
+        # PDFs and decision records (and the render cache's keys) come from the Host header.
+        TRUSTED_HOSTS=[h.strip() for h in os.environ.get("ADVISOR_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
         ACCESS_LOG=True,
     )

@@ -204,3 +204,10 @@ def test_each_request_logs_one_json_line_without_body_or_token(make_app, tmp_pat
     assert line["duration_ms"] >= 0 and line["time"].endswith("+00:00")
     for secret in ("Secret Project X", TOKENS[0], "note=q", "security_hours"):
         assert secret not in out
+
+
+def test_only_trusted_hosts_are_answered_when_they_are_configured(make_app, tmp_path):
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'h.sqlite3'}", TRUSTED_HOSTS=["advisor.example"]).test_client()
+    assert client.get("/healthz", headers={"Host": "advisor.example"}).status_code == 200
+    refused = client.get("/healthz", headers={"Host": "evil.example"})
+    assert refused.status_code == 400 and "Traceback" not in refused.get_data(as_text=True)
