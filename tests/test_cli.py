@@ -33,7 +33,17 @@ def test_text_lists_the_ranking_with_reasons_and_blockers(runner, client, profil
     assert [line.split(":")[0] for line in ranked] == [f"{e['rank']}. {e['name']}" for e in expected]
     assert "! Blocked: A run of 60 minutes exceeds AWS Lambda's 15-minute maximum." in result.output
     assert "Ranks first with" in result.output
-    assert lines[-1] == f"Recommended: {expected[0]['name']}."
+    assert f"Recommended: {expected[0]['name']}." in lines
+
+
+def test_text_says_how_firm_the_first_place_is_and_what_would_change_it(runner, client, profile_file):
+    result = runner.invoke(args=["advise", str(profile_file)])
+    robustness = api_answer(client, profile_file)["robustness"]
+    text = " ".join(result.output.split())  # undo the terminal wrapping
+    assert f"How firm: {robustness['label'].capitalize()}." in text
+    assert robustness["thresholds"]
+    for threshold in robustness["thresholds"]:
+        assert threshold["sentence"] in text
 
 
 def test_md_prints_the_decision_record(runner, client, profile_file):

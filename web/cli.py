@@ -28,7 +28,7 @@ from .api import knowledge_base, recommend
 from .jsonbody import loads_strict
 from .markdown_report import render_markdown
 from .problems import ApiProblem
-from .report_model import chosen_service, num, overlay_summary, party_groups
+from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
 from .validation import field_messages
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
@@ -124,6 +124,14 @@ def render_text(result: dict, width: int = 88) -> str:
     chosen = chosen_service(result)
     lines.append(f"Recommended: {chosen['name']}." if chosen else
                  "No service fits: every one is ruled out by a hard limit (see the blockers above).")
+    firmness = robustness_summary(result)
+    if firmness:
+        lines += ["", *textwrap.wrap(f"How firm: {firmness['label_name']}. {firmness['headline']} "
+                                     f"{firmness['cut_offs']}", width=width)]
+        for group in firmness["groups"]:
+            lines.append(f"{group['title']}:")
+            for sentence in group["sentences"]:
+                lines += wrap.wrap(sentence)
     return "\n".join(lines) + "\n"
 
 
