@@ -184,11 +184,16 @@ class AssessmentStore:
         return bytes(body) if body is not None else None
 
     def put_render(self, assessment_id: str, fmt: str, key: str, body: bytes) -> bytes:
-        """Store a rendering; when another worker stored the same key first, keep and return theirs."""
+        """Store a rendering in place of any older one of the same report and format (another look, another
+        day's warning), so each report keeps one per format; when another worker stored the same key first,
+        keep and return theirs."""
         row = {"assessment_id": assessment_id, "format": fmt, "render_key": key, "body": body,
                "created_at": datetime.now(timezone.utc)}
         try:
             with self._one_writer(), self.engine.begin() as conn:
+                conn.execute(report_renders.delete().where(
+                    report_renders.c.assessment_id == assessment_id, report_renders.c.format == fmt,
+                    report_renders.c.render_key != key))
                 conn.execute(report_renders.insert().values(**row))
         except IntegrityError:
             stored = self.get_render(assessment_id, fmt, key)

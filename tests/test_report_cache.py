@@ -2,6 +2,8 @@
 import pytest
 from sqlalchemy import text
 
+from adapters.repository import report_renders
+
 FORMATS = [("", "text/html; charset=utf-8"), (".pdf", "application/pdf"), (".md", "text/markdown; charset=utf-8")]
 
 
@@ -41,14 +43,18 @@ def test_a_head_request_answers_with_the_stored_rendering_s_headers(make_app, da
     assert renders(app) == 1
 
 
-def test_a_new_render_key_renders_again_and_leaves_the_old_rendering_unread(make_app, tmp_path, profile):
+def test_a_new_render_key_renders_again_and_replaces_the_old_rendering(make_app, tmp_path, profile):
     database_url = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
     old = make_app(DATABASE_URL=database_url, REPORT_RENDER_KEY="look-1")
     report_id = saved_report(old, profile)
     old.test_client().get(f"/reports/{report_id}")
+    old.test_client().get(f"/reports/{report_id}.md")
     new = make_app(DATABASE_URL=database_url, REPORT_RENDER_KEY="look-2")
     assert new.test_client().get(f"/reports/{report_id}").status_code == 200
-    assert renders(new) == 2
+    assert renders(new) == 2  # the page under its new look (the old one gone), the Markdown under the old
+    with new.extensions["advisor.store"].engine.connect() as conn:
+        keys = {row.format: row.render_key for row in conn.execute(report_renders.select())}
+    assert keys["md"] != keys["html"]
     new.test_client().get(f"/reports/{report_id}")
     assert renders(new) == 2
 
