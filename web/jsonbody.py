@@ -48,6 +48,12 @@ def _no_constants(name: str):
     raise _BadJson(f"{name} is not valid JSON")
 
 
+def _parse(text: str):
+    """json.loads with every strict rule above; the callers word the errors for their readers."""
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
+                      parse_int=_bounded_int, parse_constant=_no_constants)
+
+
 def read_json_object() -> dict:
     """Parse the request body as one JSON object or raise an ApiProblem (415 or 400)."""
     mimetype = request.mimetype
@@ -60,8 +66,7 @@ def read_json_object() -> dict:
     except UnicodeDecodeError as exc:
         raise ApiProblem(400, "Bad Request", f"The body is not valid UTF-8 (byte {exc.start}).") from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
-                          parse_int=_bounded_int, parse_constant=_no_constants)
+        data = _parse(text)
     except _BadJson as exc:
         raise ApiProblem(400, "Bad Request", f"The body is not acceptable JSON: {exc}.") from None
     except RecursionError:
@@ -76,8 +81,7 @@ def read_json_object() -> dict:
 def loads_strict(text: str):
     """Parse JSON text by the same strict rules as request bodies; ValueError with a plain reason otherwise."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_float=_finite_float,
-                          parse_int=_bounded_int, parse_constant=_no_constants)
+        return _parse(text)
     except _BadJson as exc:
         raise ValueError(f"not acceptable JSON: {exc}") from None
     except RecursionError:
