@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError
 
 from advisor import GraphDocuments, KnowledgeBase, KnowledgeBaseError, build_knowledge_base
 from schemas.graph_data import (
-    IncidentsFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
+    CalibrationFileSchema, IncidentsFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
 )
 
 __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
@@ -50,9 +50,13 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
     # Organisation overlays are optional: a knowledge base without overlays/ simply has none.
     overlay_paths = sorted((root / "overlays").glob("*.toml"))
     overlays = [(f"overlays/{p.name}", read(f"overlays/{p.name}", OverlayFileSchema())) for p in overlay_paths]
+    # So are calibrations: an organisation's own effort figures, chosen per profile.
+    calibration_paths = sorted((root / "calibrations").glob("*.toml"))
+    calibrations = [(f"calibrations/{p.name}", read(f"calibrations/{p.name}", CalibrationFileSchema()))
+                    for p in calibration_paths]
     docs = GraphDocuments(meta=("knowledge_base.toml", meta), layers=("layers.toml", layers),
                           incidents=("incidents.toml", incidents), services=services,
-                          digest=digest.hexdigest(), files=files, overlays=overlays)
+                          digest=digest.hexdigest(), files=files, overlays=overlays, calibrations=calibrations)
     return build_knowledge_base(docs)
 
 

@@ -31,7 +31,7 @@ from .model import KnowledgeBase, Limit, ServiceView
 __all__ = ["compare", "compare_views"]
 
 # How far toward the team a layer's owner sits; an internal party (an overlay's) sits between AWS and a share.
-_OWNER_RANK = {"aws": 0, "party": 1, "shared": 2, "customer": 3}
+_OWNER_RANK = {"none": 0, "aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
 @lru_cache(maxsize=256)
@@ -139,6 +139,9 @@ def _summary(old: ServiceView, new: ServiceView, handed: list, taken: list, chan
 def _sides(view: ServiceView) -> dict[str, dict]:
     """Per layer: owner, team share, team hours, source and note, as the view holds them."""
     sides = {}
+    for entry in view.not_used:
+        sides[entry["id"]] = {"owner": "none", "team_share": 0.0, "hours": 0.0, "source": entry["source"],
+                              "note": entry.get("note", "")}
     for entry in view.aws_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
@@ -146,7 +149,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
         sides[entry["id"]] = {"owner": f"party:{entry['party']}", "party_name": entry["party_name"], "team_share": 0.0,
                               "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
-        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.service.ownership[entry["id"]].team_share,
+        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.ownership[entry["id"]].team_share,
                               "hours": entry["hours_per_month"], "source": entry["source"],
                               "note": entry.get("note", "")}
     return sides
@@ -196,7 +199,9 @@ def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
     actors: set[str] = set()
     for layer_id in layer_ids:
         owner = sides[layer_id]["owner"]
-        actors.update({"customer": {"team"}, "shared": {"aws", "team"}}.get(owner, {owner}))
+        actors.update({"customer": {"team"}, "shared": {"aws", "team"}, "none": set()}.get(owner, {owner}))
+    if not actors:
+        actors = {"aws"}  # the layers it lands on are not in this stack: only AWS's beneath them
     if actors == {"aws", "team"}:
         return "both"
     return "+".join(sorted(actors))

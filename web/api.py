@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from advisor import KnowledgeBase, ProfileError, profile_as_dict, rank
 from advisor.compare import compare
-from advisor.snapshot import knowledge_snapshot
+from advisor.snapshot import snapshot_for
 from advisor.staleness import staleness_warning
 from schemas.batch import BatchRequestSchema, BatchResponseSchema, batch_request_schema
 from schemas.compare import CompareArgsSchema, CompareResponseSchema, compare_args_schema
@@ -59,10 +59,10 @@ def recommend(data: dict, *, with_knowledge: bool = False) -> dict:
     profile = load_or_422(profile_schema, data)
     result = rank(kb, profile).as_dict()
     result["profile"] = profile_as_dict(profile)
-    result["warnings"] = knowledge_warnings()
+    result["warnings"] = result["warnings"] + knowledge_warnings()
     if with_knowledge:
         services = tuple(entry["service"] for entry in result["ranking"])
-        result["knowledge"] = knowledge_snapshot(kb, services, profile.overlay)
+        result["knowledge"] = snapshot_for(kb, services, result["profile"])
     return result
 
 

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from adapters.repository import Assessment, AssessmentStore, IdempotencyConflict
 from advisor import ProfileError, rank, profile_as_dict
 from advisor.rerun import compare_results
-from advisor.snapshot import knowledge_snapshot
+from advisor.snapshot import snapshot_for
 from schemas.assessment import AssessmentListSchema, AssessmentSchema, PageArgsSchema, page_args_schema
 from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
 from schemas.rerun import RerunResultSchema, rerun_result_schema
@@ -40,7 +40,7 @@ def save_assessment(data: dict, idempotency_key: str | None = None) -> tuple[Ass
     profile = load_or_422(profile_schema, data)
     recommendation = rank(kb, profile)
     result = recommendation.as_dict()
-    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
+    result["knowledge"] = snapshot_for(kb, [r.service for r in recommendation.ranking], profile_as_dict(profile))
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
     try:
         return store().add(profile_as_dict(profile), result, kb.version,
@@ -65,10 +65,15 @@ def assessment_json(assessment: Assessment) -> dict:
     warnings = assessment_warnings(assessment)
     recommendation = {k: v for k, v in assessment.result.items() if k != "knowledge"}
     recommendation["profile"] = assessment.profile
-    recommendation["warnings"] = warnings
+    recommendation["warnings"] = warnings = answer_warnings(assessment.result) + warnings
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
+
+
+def answer_warnings(result: dict) -> list[dict]:
+    """The warnings the ranking itself gave a saved result (capacity and limits), judged when it was made."""
+    return [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
 
 
 def assessment_warnings(assessment: Assessment) -> list[dict]:
@@ -161,12 +166,12 @@ def rerun_assessment(assessment_id: str):
         raise ApiProblem(409, "Cannot rerun", "The saved profile cannot be ranked on the current knowledge base "
                          "(it names what the knowledge base no longer holds).", errors=errors) from None
     result = recommendation.as_dict()
-    result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
+    result["knowledge"] = snapshot_for(kb, [r.service for r in recommendation.ranking], profile_as_dict(profile))
     body = compare_results(assessment.result, result)
     body["knowledge_base_version"]["old"] = assessment.knowledge_base_version
     del result["knowledge"]
     result["profile"] = profile_as_dict(profile)
-    result["warnings"] = knowledge_warnings()
+    result["warnings"] = result["warnings"] + knowledge_warnings()
     body.update(assessment_id=assessment.id, recommendation=result, warnings=result["warnings"],
                 links={"assessment": links(assessment.id)["self"],
                        "save": url_for("assessments.create_assessment")})

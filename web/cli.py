@@ -22,7 +22,7 @@ import click
 from flask.cli import with_appcontext
 
 from advisor import ProfileError
-from advisor.snapshot import knowledge_snapshot
+from advisor.snapshot import snapshot_for
 
 from .api import knowledge_base, recommend
 from .jsonbody import loads_strict
@@ -85,8 +85,7 @@ def advise_file(path: Path) -> dict:
     except ProfileError as exc:  # valid in shape, but names services the knowledge base does not hold
         raise _invalid(path, exc.errors) from None
     services = tuple(entry["service"] for entry in result["ranking"])
-    overlay = result["profile"].get("overlay")
-    return {**result, "knowledge": knowledge_snapshot(knowledge_base(), services, overlay)}
+    return {**result, "knowledge": snapshot_for(knowledge_base(), services, result["profile"])}
 
 
 def render_text(result: dict, width: int = 88) -> str:
