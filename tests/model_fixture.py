@@ -1,6 +1,6 @@
 """A small knowledge base built in code, for tests of the ranking model that must not depend on AWS facts.
 
-Five layers and four services, with figures chosen so that each rule of the model has a case:
+Five layers and five services, with figures chosen so that each rule of the model has a case:
 services of different burden and patching need, a tie on score settled by the number of
 team-owned layers (with ids in the opposite alphabetical order), a service offering less control,
 and isolation given outright, with extra work, or not at all.
@@ -49,6 +49,11 @@ SERVICES = {
               "code": _owner("customer"), "config": _owner("customer")},
              [{"field": "max_duration_minutes", "kind": "max", "value": 15, "label": "15-minute maximum",
                "source": SOURCE, "unblock": "runs fit in 15 minutes"}]),
+    # Lighter than Zulu Functions but with some patching of its own: the trade-off that gives what-ifs on
+    # hours, patching staff and weights something to find.
+    "patchy": ("Patchy Platform", "low", "yes", "no",
+               {"host": _owner("aws"), "os": _owner("shared", 0.2), "runtime": _owner("shared", 0.0),
+                "code": _owner("customer"), "config": _owner("shared", 0.0)}, []),
     # The same burden as Zulu Functions with one more team-owned layer (at no hours): on a tie it must
     # rank below, although its id sorts first.
     "alpha": ("Alpha Containers", "low", "yes", "no",

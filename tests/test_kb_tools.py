@@ -81,9 +81,9 @@ def test_kb_check_prints_version_counts_and_every_burden(runner, kb):
     result = runner.invoke(args=["kb", "check"])
     assert result.exit_code == 0, result.output
     assert f"Version {kb.version}, reviewed on {kb.reviewed_on.isoformat()}" in result.output
-    assert "15 layers, 8 services (4 ranked by default)" in result.output
-    assert re.search(r"^  ecs\s+66\.0 h  1\.50  default  services/ecs\.toml$", result.output, re.M)
-    assert "on ecs, Platform team takes guest_os, container_runtime (22 team hours a month)" in result.output
+    assert "16 layers, 8 services (4 ranked by default)" in result.output
+    assert re.search(r"^  ecs\s+58\.0 h  0\.75  default  services/ecs\.toml$", result.output, re.M)
+    assert "on ecs, Platform team takes guest_os, container_runtime, capacity (19 team hours a month)" in result.output
 
 
 def test_kb_check_as_json_gives_the_summary(runner, kb):
@@ -123,7 +123,7 @@ def test_kb_check_can_fail_a_ci_run_on_a_stale_knowledge_base(make_app, tmp_path
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'a.sqlite3'}", TODAY="2027-12-01", KB_MAX_AGE_DAYS=180)
     runner = app.test_cli_runner()
     lenient = runner.invoke(args=["kb", "check"])
-    assert lenient.exit_code == 0 and "warning: The knowledge base was last reviewed on 2026-11-28" in lenient.output
+    assert lenient.exit_code == 0 and "warning: The AWS facts behind this answer were last checked against AWS's documentation on 2026-12-01" in lenient.output
     assert runner.invoke(args=["kb", "check", "--fail-if-stale"]).exit_code == 1
 
 

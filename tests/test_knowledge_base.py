@@ -3,12 +3,15 @@ import pytest
 
 from advisor.knowledge import layer_node, service_node
 
-ABOVE_VIRTUALIZATION = {"guest_os", "container_runtime", "orchestration", "capacity", "language_runtime",
-                        "dependencies", "application_code", "resource_config", "iam", "data", "logging"}
+ABOVE_VIRTUALIZATION = {"guest_os", "container_runtime", "base_image", "orchestration", "capacity",
+                        "language_runtime", "dependencies", "application_code", "resource_config", "iam", "data",
+                        "logging"}
+# The seed article's EC2 model: containers on a Kubernetes cluster the team runs itself.
+SEED_EC2 = {"on_ec2": "kubernetes"}
 
 
-def team_layers(kb, service_id):
-    return {entry["id"] for entry in kb.views[service_id].team_owns}
+def team_layers(kb, service_id, choices=None):
+    return {entry["id"] for entry in kb.view(service_id, choices=choices).team_owns}
 
 
 def aws_only_layers(kb, service_id):
@@ -16,12 +19,12 @@ def aws_only_layers(kb, service_id):
 
 
 def test_on_ec2_the_team_owns_everything_above_virtualization(kb):
-    assert team_layers(kb, "ec2") == ABOVE_VIRTUALIZATION
+    assert team_layers(kb, "ec2", SEED_EC2) == ABOVE_VIRTUALIZATION
     assert aws_only_layers(kb, "ec2") == {"facilities", "hardware", "virtualization", "host_os"}
 
 
 def test_ecs_hands_the_control_plane_to_aws_and_nothing_else(kb):
-    assert team_layers(kb, "ec2") - team_layers(kb, "ecs") == {"orchestration"}
+    assert team_layers(kb, "ec2", SEED_EC2) - team_layers(kb, "ecs") == {"orchestration"}
     assert "orchestration" in aws_only_layers(kb, "ecs")
     assert {"guest_os", "container_runtime", "capacity"} <= team_layers(kb, "ecs")
 
@@ -38,7 +41,15 @@ def test_lambda_leaves_the_team_code_dependencies_configuration_and_iam(kb):
     assert fully_team <= {"application_code", "dependencies", "resource_config", "iam", "logging"}
     runtime = kb.services["lambda"].ownership["language_runtime"]
     assert runtime.owner == "shared"
-    assert "container image" in runtime.note and "custom runtime" in runtime.note
+    assert "custom runtime" in runtime.note
+    image = kb.view("lambda", choices={"lambda_package": "image"}).ownership
+    assert image["language_runtime"].owner == image["base_image"].owner == "customer"
+
+
+def test_ec2_counts_only_the_layers_of_how_the_team_runs_the_application(kb):
+    assert team_layers(kb, "ec2", SEED_EC2) - team_layers(kb, "ec2") == {"orchestration"}
+    plain = team_layers(kb, "ec2", {"on_ec2": "application"})
+    assert ABOVE_VIRTUALIZATION - plain == {"orchestration", "container_runtime", "base_image"}
 
 
 def test_team_burden_falls_strictly_from_ec2_to_ecs_to_fargate_to_lambda(kb):
@@ -52,7 +63,7 @@ def test_the_graph_holds_the_stack_and_every_responsibility_edge(kb):
     assert graph.has_edge(layer_node("guest_os"), layer_node("host_os"))
     for sid in kb.services:
         for layer_id in kb.layers:
-            assert graph.edges[service_node(sid), layer_node(layer_id)]["owner"] in {"aws", "customer", "shared"}
+            assert graph.edges[service_node(sid), layer_node(layer_id)]["owner"] in {"aws", "customer", "shared", "none"}
 
 
 def test_stack_order_puts_facilities_at_the_bottom_and_code_above_its_dependencies(kb):

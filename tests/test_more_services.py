@@ -20,19 +20,21 @@ def blocked(kb, workload, services=ALL, **changes):
 
 
 def test_eks_node_groups_hand_the_control_plane_to_aws_and_leave_node_patching_and_scaling_with_the_team(kb):
-    assert owner(kb, "eks", "orchestration") == "aws"
+    assert owner(kb, "eks", "orchestration") == "shared"  # AWS runs it; the team starts version upgrades
     assert owner(kb, "eks", "guest_os") == "shared"
     assert owner(kb, "eks", "container_runtime") == "shared"
     assert owner(kb, "eks", "capacity") == "customer"
     assert "EKS-optimized AMI" in kb.services["eks"].ownership["guest_os"].note
-    # Rolling AWS's patched images is lighter than building them, but it is still patching work.
-    assert 0 < kb.views["eks"].patching_staff_needed < kb.views["ecs"].patching_staff_needed
-    assert kb.views["fargate"].burden_hours < kb.views["eks"].burden_hours < kb.views["ecs"].burden_hours
+    # Rolling AWS's patched images is lighter than building them, but it is still patching work, and the
+    # same on ECS and EKS node groups; Kubernetes upgrades and access add to EKS.
+    assert 0 < kb.views["eks"].patching_staff_needed == kb.views["ecs"].patching_staff_needed
+    assert kb.views["fargate"].burden_hours < kb.views["ecs"].burden_hours < kb.views["eks"].burden_hours
 
 
 def test_eks_on_fargate_gives_the_instance_os_runtime_and_capacity_to_aws(kb):
-    for layer in ("guest_os", "container_runtime", "orchestration", "capacity"):
+    for layer in ("guest_os", "container_runtime", "capacity"):
         assert owner(kb, "eks_fargate", layer) == "aws"
+    assert owner(kb, "eks_fargate", "orchestration") == "shared"
     assert "pod disruption budgets" in kb.services["eks_fargate"].ownership["guest_os"].note
     assert kb.views["eks_fargate"].patching_staff_needed == 0
     assert kb.services["eks_fargate"].isolation["strong"].support == "yes"
@@ -75,12 +77,13 @@ def test_every_fact_of_every_service_is_cited(kb, service_id):
 
 
 @pytest.mark.parametrize("workload, expected", [
-    (Workload(gpu=True), {"lambda", "fargate", "eks_fargate"}),
-    (Workload(privileged=True), {"lambda", "fargate", "eks_fargate"}),
+    (Workload(gpu=True), {"lambda", "fargate", "eks_fargate", "lambda_managed_instances"}),
+    (Workload(gpu=True, lambda_package="image"), {"lambda", "fargate", "eks_fargate"}),
+    (Workload(privileged=True), {"lambda", "fargate", "eks_fargate", "lambda_managed_instances"}),
     (Workload(daemonsets=True), {"eks_fargate"}),
-    (Workload(os="windows"), {"lambda", "eks_fargate", "lambda_managed_instances"}),
+    (Workload(os="windows"), {"lambda", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
     (Workload(arch="arm64"), {"eks_fargate"}),
-    (Workload(vcpu=17), {"fargate", "eks_fargate"}),
+    (Workload(vcpu=17), {"fargate", "eks_fargate", "lambda"}),
     (Workload(memory_gb=121), {"lambda", "fargate", "eks_fargate"}),
     (Workload(ephemeral_storage_gb=180), {"lambda", "eks_fargate"}),
     (Workload(always_on=True), {"lambda", "lambda_managed_instances"}),
@@ -97,18 +100,21 @@ def test_lambda_managed_instances_run_for_ninety_minutes_but_only_when_started_a
 
 
 def test_lambda_managed_instances_offer_gpus_to_x86_functions_only(kb):
-    assert "lambda_managed_instances" not in blocked(kb, Workload(gpu=True))
-    assert "lambda_managed_instances" in blocked(kb, Workload(gpu=True, arch="arm64"))
+    assert "lambda_managed_instances" not in blocked(kb, Workload(gpu=True, lambda_package="image"))
+    assert "lambda_managed_instances" in blocked(kb, Workload(gpu=True, arch="arm64", lambda_package="image"))
+    assert "lambda_managed_instances" in blocked(kb, Workload(gpu=True))  # a .zip function gets no GPU
     assert "lambda_managed_instances" not in blocked(kb, Workload(arch="arm64"))
-    sentence = next(b.sentence for r in rank(kb, replace(BASE, workload=Workload(gpu=True, arch="arm64"),
+    sentence = next(b.sentence for r in rank(kb, replace(BASE, workload=Workload(gpu=True, arch="arm64",
+                                                                                   lambda_package="image"),
                                                          services=("lambda_managed_instances",))).ranking
                     for b in r.blockers)
     assert sentence == ("A workload that needs Arm (arm64) processors cannot run here: AWS Lambda Managed Instances "
-                        "offers GPUs only to x86-64 functions packaged as container images")
+                        "offers GPUs only to x86-64 functions")
 
 
-def test_dedicated_hardware_rules_out_every_new_service(kb):
-    assert blocked(kb, Workload(), isolation="dedicated") == {"fargate", "lambda"} | set(NEW)
+def test_dedicated_hardware_rules_out_every_new_service_but_eks_node_groups(kb):
+    # EKS node groups run on Dedicated Hosts; Fargate, Lambda and the AWS-run instances do not.
+    assert blocked(kb, Workload(), isolation="dedicated") == {"fargate", "lambda"} | set(NEW) - {"eks"}
 
 
 def test_the_api_lists_all_services_and_ranks_the_new_ones_on_request(client, profile):

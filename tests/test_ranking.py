@@ -68,8 +68,8 @@ def test_dedicated_isolation_blocks_fargate_and_lambda(kb):
     (Workload(privileged=True), {"lambda", "fargate"}),
     (Workload(memory_gb=16), {"lambda"}),
     (Workload(memory_gb=128), {"lambda", "fargate"}),
-    (Workload(vcpu=32), {"fargate"}),
-    (Workload(vcpu=256), {"fargate", "ecs"}),
+    (Workload(vcpu=32), {"fargate", "lambda"}),
+    (Workload(vcpu=256), {"fargate", "lambda"}),  # ECS on EC2 runs tasks as large as the instance
     (Workload(os="windows"), {"lambda"}),
     (Workload(os="windows", vcpu=8), {"lambda", "fargate"}),
     (Workload(always_on=True), {"lambda"}),
@@ -124,8 +124,10 @@ def test_the_justification_lists_team_and_aws_layers_burden_and_reasons(kb):
     assert {e["id"] for e in ec2.team_owns} >= {"guest_os", "application_code", "iam"}
     assert {e["id"] for e in ec2.aws_owns} == {"facilities", "hardware", "virtualization", "host_os"}
     assert ec2.burden_hours_per_month == sum(e["hours_per_month"] for e in ec2.team_owns)
-    assert any("86 hours a month" in r and "20 hours" in r for r in ec2.reasons)
+    assert any(f"{ec2.burden_hours_per_month:g} hours a month" in r and "20 hours" in r for r in ec2.reasons)
     assert any("patches the instance operating system" in r for r in ec2.reasons)
+    assert ec2.assumptions == ("On Amazon EC2, the hours assume the team runs containers on the instances itself, "
+                               "with no orchestrator of its own.",)
 
 
 def test_the_score_breakdown_adds_up_to_the_score(kb):
