@@ -115,7 +115,7 @@ def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service
     assert "Three parties: AWS, Platform team and the team." in " ".join(result.output.split())
     ranked = {line.split(":")[0].split(". ", 1)[1]: line for line in result.output.splitlines() if line[:2] in
               ("1.", "2.", "3.")}
-    assert ranked["Amazon ECS on EC2"].endswith("; Platform team takes 22 hours off the team")
+    assert ranked["Amazon ECS on EC2"].endswith("; Platform team takes 19 hours off the team")
     assert ranked["Amazon EKS (managed node groups)"].endswith("; Platform team takes 19 hours off the team")
     assert "Platform team" not in ranked["AWS Lambda"]
 
@@ -123,9 +123,10 @@ def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service
 def test_md_with_an_overlay_has_the_party_act_in_the_incidents_it_owns(runner, overlay_file):
     result = runner.invoke(args=["advise", str(overlay_file), "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" \
+    # AWS publishes the patched images; the platform team rolls them out: both act, the team does not.
+    assert "| Amazon ECS on EC2 | AWS and Platform team act | none | Container runtime and agent (Platform team) |" \
         in result.output
-    assert "Platform team takes instance operating system and its patching (16 h)" in result.output
+    assert "Platform team takes instance operating system (shared with AWS, 8 h)" in result.output
 
 
 @pytest.mark.parametrize("today, stale", [("2026-12-01", False), ("2027-08-01", True)])
@@ -133,8 +134,9 @@ def test_text_and_md_warn_when_the_knowledge_base_is_too_old(make_app, tmp_path,
     runner = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", TODAY=today).test_cli_runner()
     text = runner.invoke(args=["advise", str(profile_file)]).output
     md = runner.invoke(args=["advise", str(profile_file), "--format", "md"]).output
-    assert text.splitlines()[2].startswith("Warning: The knowledge base was last reviewed on") is stale
-    assert ("> **Warning: the knowledge base behind this record may be out of date.**" in md) is stale
+    assert any(line.startswith("Warning: The AWS facts behind this answer were last checked")
+               for line in text.splitlines()) is stale
+    assert ("> **Warning: the AWS facts behind this record may be out of date.**" in md) is stale
 
 
 @pytest.fixture

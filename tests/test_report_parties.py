@@ -14,7 +14,7 @@ from web.owners import actors_label, owner_label
 HTML = {"Accept": "text/html"}
 ALL_SERVICES = ["ec2", "ecs", "ecs_managed_instances", "eks", "eks_fargate", "fargate", "lambda",
                 "lambda_managed_instances"]
-LAYERS = 15
+LAYERS = 16
 
 
 @pytest.fixture
@@ -39,21 +39,23 @@ def test_the_report_of_an_overlay_assessment_shows_aws_the_party_and_the_team(cl
     assert "Three parties share the work here: AWS, Platform team and the team." in text
     # the ranking names the hours the party takes from each service
     ranking = text.split('<table class="ranking', 1)[1].split("</table>", 1)[0]
-    assert "Taken by Platform team" in ranking and "22 h, 2 layers" in ranking and "19 h, 3 layers" in ranking
+    assert "Taken by Platform team" in ranking and "19 h, 3 layers" in ranking
     # each service lists what the party took over, with hours and the overlay's note
-    assert "What Platform team would take over on Amazon ECS on EC2, 22 hours a month the team does not carry" in text
-    assert "The platform team patches the container-instance AMI" in text
+    assert "What Platform team would take over on Amazon ECS on EC2, 19 hours a month the team does not carry" in text
+    assert "The platform team rolls the container instances onto each new ECS-optimized AMI" in text
     # the matrix: the party's layers in their own style, named, with a legend
     cells = dict(((kind, label) for kind, label in matrix_cells(html)))
     assert cells["party"] == "Platform team" and cells["party-shared"] == "Platform team + AWS"
     assert '<span class="owner owner--party">Platform team</span>' in html
     # the stacked diagrams: a third band, below the team's heavy line and above AWS's dashed one
-    assert "Platform team takes 2: Container runtime and agent, Instance operating system and its patching." in text
-    assert "Platform team · 16 h" in text
+    assert "Platform team takes 3: Capacity and scaling, Container runtime and agent, Instance operating system." \
+        in text
+    assert "Platform team · 8 h" in text
     # incidents: the party acts where it owns the layer the flaw hit
     runc = text.split("runc container breakout", 1)[1].split("</table>", 1)[0]
     ecs_row = runc.split("Amazon ECS on EC2</th>", 1)[1].split("</tr>", 1)[0]
-    assert "Platform team acts" in ecs_row and "Container runtime and agent (Platform team)" in ecs_row
+    # AWS publishes the patched AMI with the runtime; the platform team rolls it out
+    assert "AWS and Platform team act" in ecs_row and "Container runtime and agent (Platform team)" in ecs_row
     assert_no_inline_code(html)
 
 
@@ -71,11 +73,13 @@ def test_the_markdown_record_of_an_overlay_assessment_lists_what_the_party_takes
     assert "Three parties share the work: AWS, Platform team and the team." in md
     assert "* Who else runs part of the platform: A central platform team runs the container hosts" in md
     ecs = md.split("### Amazon ECS on EC2\n", 1)[1].split("###", 1)[0]
-    assert ("* Good, because Platform team takes instance operating system and its patching (16 h), container "
-            "runtime and agent (6 h) off the team: 22 hours a month the team does not carry.") in ecs
+    assert ("* Good, because Platform team takes instance operating system (shared with AWS, 8 h), container "
+            "runtime and agent (shared with AWS, 3 h), capacity and scaling (8 h) off the team: 19 hours a month the "
+            "team does not carry.") in ecs
     eks = md.split("### Amazon EKS (managed node groups)\n", 1)[1].split("###", 1)[0]
-    assert "instance operating system and its patching (shared with AWS, 8 h)" in eks
-    assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" in md
+    assert "instance operating system (shared with AWS, 8 h)" in eks
+    assert "| Amazon ECS on EC2 | AWS and Platform team act | none | Container runtime and agent (Platform team) |" \
+        in md
 
 
 def test_the_pdf_of_an_overlay_assessment_names_the_party(client, overlaid):

@@ -102,6 +102,8 @@ def render_text(result: dict, width: int = 88) -> str:
              f"Knowledge base {result['knowledge_base_version']}"]
     for warning in result.get("warnings", []):
         lines += textwrap.wrap(f"Warning: {warning['message']}", width=width, subsequent_indent="  ")
+        for change in warning.get("nearest_changes", []):
+            lines += textwrap.wrap(change["sentence"], width=width, initial_indent="  * ", subsequent_indent="    ")
     overlay = overlay_summary(result)
     if overlay:
         parties = " and ".join(overlay["parties"])
@@ -112,8 +114,10 @@ def render_text(result: dict, width: int = 88) -> str:
     for entry in result["ranking"]:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else "ruled out"
         taken = "".join(f"; {g['name']} takes {num(g['hours'])} hours off the team" for g in party_groups(entry))
+        split = (f" ({num(entry['platform_hours_per_month'])} platform + {num(entry['application_hours_per_month'])} "
+                 "application)") if "platform_hours_per_month" in entry else ""
         lines.append(f"{entry['rank']}. {entry['name']}: {state}, team owns {num(entry['burden_hours_per_month'])} "
-                     f"hours a month (has {num(entry['capacity_hours_per_month'])}){taken}")
+                     f"hours a month{split} (has {num(entry['capacity_hours_per_month'])}){taken}")
         for blocker in entry["blockers"]:
             lines += textwrap.wrap(f"Blocked: {blocker['sentence']}. {blocker['unblock']}", width=width,
                                    initial_indent="   ! ", subsequent_indent="     ")
