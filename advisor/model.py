@@ -257,9 +257,12 @@ class Overlay:
                 "parties": [{"id": p.id, "name": p.name} for p in self.parties.values()]}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class KnowledgeBase:
     """The loaded, validated knowledge base and everything derived from it."""
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {self.title!r} version {self.version}>"
 
     graph: nx.DiGraph
     version: str
