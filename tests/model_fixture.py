@@ -48,7 +48,9 @@ SERVICES = {
              {"host": _owner("aws"), "os": _owner("aws"), "runtime": _owner("aws"),
               "code": _owner("customer"), "config": _owner("customer")},
              [{"field": "max_duration_minutes", "kind": "max", "value": 15, "label": "15-minute maximum",
-               "source": SOURCE, "unblock": "runs fit in 15 minutes"}]),
+               "source": SOURCE, "unblock": "runs fit in 15 minutes"},
+              {"field": "memory_gb", "kind": "max", "value": 10, "label": "10 GB memory maximum",
+               "source": SOURCE, "unblock": "a run needs at most 10 GB"}]),
     # Lighter than Zulu Functions but with some patching of its own: the trade-off that gives what-ifs on
     # hours, patching staff and weights something to find.
     "patchy": ("Patchy Platform", "low", "yes", "no",

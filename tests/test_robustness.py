@@ -354,3 +354,18 @@ def test_a_saved_assessment_keeps_its_robustness(client, profile):
     fetched = client.get(created["links"]["self"]).get_json()
     assert fetched["recommendation"]["robustness"] == created["recommendation"]["robustness"]
     assert fetched["recommendation"]["robustness"]["first"] == fetched["recommendation"]["ranking"][0]["service"]
+
+
+def test_a_what_if_beyond_what_any_aws_compute_offers_is_left_out():
+    from dataclasses import replace as swap
+
+    from advisor import build_knowledge_base
+    from model_fixture import model_documents
+
+    profile = Profile(50, 0, "low", "standard", services=("zulu", "alpha"))
+    memory = [t for t in rank(MODEL_KB, profile).robustness.thresholds if t.input == "workload.memory_gb"]
+    assert [(t.value, t.first) for t in memory] == [(11, "alpha")]
+    docs = model_documents()
+    file, meta = docs.meta
+    bounded = build_knowledge_base(swap(docs, meta=(file, {**meta, "workload_bounds": {"memory_gb": 10.0}})))
+    assert not [t for t in rank(bounded, profile).robustness.thresholds if t.input == "workload.memory_gb"]
