@@ -1,6 +1,6 @@
 """The one exception family of the advisor core; the web layer maps each to a status."""
 
-__all__ = ["AdvisorError", "KnowledgeBaseError", "UnknownServiceError", "ProfileError"]
+__all__ = ["AdvisorError", "KnowledgeBaseError", "UnknownServiceError", "ProfileError", "SourceFileError"]
 
 
 class AdvisorError(Exception):
@@ -31,3 +31,16 @@ class ProfileError(AdvisorError):
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+class SourceFileError(AdvisorError):
+    """An infrastructure-code file that cannot be read: too large, too deep, malformed or not UTF-8.
+
+    ``source`` is the file's name as given, ``index`` its place in the request (when it came in one).
+    """
+
+    def __init__(self, source: str, problem: str, index: int | None = None):
+        self.source = source
+        self.problem = problem
+        self.index = index
+        super().__init__(f"{source}: {problem}")
