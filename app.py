@@ -16,7 +16,7 @@ from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBaseError
 from schemas.knowledge import HealthSchema
-from web import api, apidocs, assessments, kb_cli, pages, reports, requestlog, security
+from web import api, apidocs, assessments, iac_api, kb_cli, pages, reports, requestlog, security
 from web.cli import advise
 from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
@@ -80,6 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         ADVISOR_BATCH_LIMIT=_env_int("ADVISOR_BATCH_LIMIT", 1_000),
         ADVISOR_MAX_BATCH_BODY_BYTES=_env_int("ADVISOR_MAX_BATCH_BODY_BYTES", 5_000_000),
+        # infrastructure files sent for a review: several MB of Terraform plan are common
+        ADVISOR_MAX_IAC_BODY_BYTES=_env_int("ADVISOR_MAX_IAC_BODY_BYTES", 25_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
@@ -120,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)  # headers, API tokens on writes, CSRF on every form post
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.register_blueprint(iac_api.bp)
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reports.bp)

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
+from advisor.errors import SourceFileError
 
 from .jsonout import html_safe
 
@@ -87,6 +88,11 @@ def register_error_handlers(app: Flask) -> None:
     def _profile(exc: ProfileError):
         problem = profile_problem(exc)
         return _page_or_problem(problem.status, problem.title, problem.detail, problem.errors)
+
+    @app.errorhandler(SourceFileError)
+    def _source_file(exc: SourceFileError):
+        where = {str(exc.index): {"content": [str(exc)]}} if exc.index is not None else {"content": [str(exc)]}
+        return _page_or_problem(422, "Unreadable file", str(exc), {"sources": where})
 
     @app.errorhandler(UnknownServiceError)
     def _unknown_service(exc: UnknownServiceError):
