@@ -18,6 +18,7 @@ from advisor import KnowledgeBaseError
 from schemas.knowledge import HealthSchema
 from web import api, apidocs, assessments, iac_api, kb_cli, pages, reports, requestlog, security
 from web.cli import advise
+from web.review_cli import review_command
 from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
 from web.problems import register_error_handlers
@@ -128,6 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.cli.add_command(kb_cli.kb_cli)
     app.cli.add_command(advise)
+    app.cli.add_command(review_command)
     register_error_handlers(app)
 
     @app.get("/healthz")
