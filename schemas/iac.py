@@ -9,7 +9,7 @@ from .recommendation import BlockerSchema, RecommendationSchema
 from .warning import WarningSchema
 
 __all__ = ["IacSourceSchema", "IacRequestSchema", "ReviewRequestSchema", "ProvenanceSchema", "UnsupportedSchema",
-           "UnresolvedSchema", "ProfileFromIacSchema", "ComparisonSchema", "VerdictSchema", "ReviewSchema",
+           "UnresolvedSchema", "ProfileFromIacSchema", "SavedReviewSchema", "ComparisonSchema", "VerdictSchema", "ReviewSchema",
            "iac_request_schema", "review_request_schema", "MAX_SOURCES"]
 
 MAX_SOURCES = 50
@@ -141,6 +141,16 @@ class VerdictSchema(Schema):
     blocked = fields.Boolean(required=True, metadata={"description": "A service in use is ruled out by a hard "
                                                                      "limit of the workload."})
     summary = fields.String(required=True, metadata={"description": "One line for the pull request."})
+
+
+class SavedReviewSchema(Schema):
+    """What a saved design review keeps beside its ranking: where the profile came from, and the verdict."""
+
+    provenance = fields.List(fields.Nested(ProvenanceSchema), required=True)
+    current_services = fields.List(fields.String(), required=True)
+    unsupported = fields.List(fields.Nested(UnsupportedSchema), required=True)
+    unresolved = fields.List(fields.Nested(UnresolvedSchema), required=True)
+    verdict = fields.Nested(VerdictSchema, required=True)
 
 
 class AssessmentRefSchema(Schema):

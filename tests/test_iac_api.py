@@ -182,7 +182,7 @@ def test_a_saved_review_is_an_assessment_with_its_provenance(client, app):
     saved = response.get_json()["assessment"]
     assessment = client.get(saved["links"]["self"]).get_json()
     assert assessment["id"] == saved["id"]
-    review = assessment["recommendation"]["review"]
+    review = assessment["review"]
     assert review["current_services"] == ["ec2", "ecs"]
     assert any(p["resource"].startswith("GpuLaunchTemplate8E3F2A11") for p in review["provenance"])
     assert app.extensions["advisor.store"].count() == 1
