@@ -9,15 +9,19 @@ True
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .compare import compare
-from .iac import Derivation
+from .errors import InvalidProfileError
+from .iac import Derivation, Source, derive
 from .model import KnowledgeBase
-from .profile import Profile
+from .profile import Profile, profile_as_dict
 from .ranking import RankedService, rank
+from .service import Advisor
+from .snapshot import knowledge_snapshot
 
-__all__ = ["TEAM_FIELDS", "FAIL_ON", "review_profile", "review", "failed_conditions"]
+__all__ = ["TEAM_FIELDS", "FAIL_ON", "review_profile", "review", "failed_conditions", "profile_from_files",
+           "review_files"]
 
 # What the files cannot say: the team's own capacity and needs (isolation can come from tenancy).
 TEAM_FIELDS = ("security_hours_per_month", "patching_staff", "customisation", "isolation")
@@ -147,3 +151,53 @@ def failed_conditions(verdict: Mapping, fail_on: Iterable[str]) -> list[str]:
         else None,
     }
     return [reasons[name] for name in fail_on if reasons.get(name)]
+
+
+def _derived(derivation: Derivation, profile: dict, provenance: list[dict]) -> dict:
+    data = derivation.as_dict()
+    return {"profile": profile, "provenance": provenance, "current_services": data["current_services"],
+            "unsupported": data["unsupported"], "unresolved": data["unresolved"]}
+
+
+def _checked(service: Advisor, fields: dict) -> Profile:
+    """The assembled profile through the service's profile check; its errors are the request's ``profile``'s."""
+    try:
+        return service.profile(fields)
+    except InvalidProfileError as exc:
+        raise InvalidProfileError({"profile": exc.errors}) from None
+
+
+def profile_from_files(service: Advisor, sources: Sequence[Source], overrides: Mapping,
+                       workload_fields: Iterable[str] | None = None) -> dict:
+    """The profile the files and the overrides give, with provenance, services in use and the fields missing."""
+    derivation = derive(sources, service.kb.instance_families)
+    fields, missing, provenance = review_profile(service.kb, derivation, overrides, workload_fields)
+    profile = fields if missing else profile_as_dict(_checked(service, fields))
+    return {**_derived(derivation, profile, provenance), "missing": missing}
+
+
+def review_files(service: Advisor, sources: Sequence[Source], overrides: Mapping,
+                 workload_fields: Iterable[str] | None = None, *, save: bool = False) -> dict:
+    """The design review of the files for the team in ``overrides``; stored as an assessment only with save.
+
+    With save, ``assessment_id`` is the id the review was stored under.
+    """
+    derivation = derive(sources, service.kb.instance_families)
+    fields, missing, provenance = review_profile(service.kb, derivation, overrides, workload_fields)
+    if missing:
+        raise InvalidProfileError(
+            {"profile": {name: ["Missing data for required field."] for name in missing}},
+            f"The review needs the team's {', '.join(missing)} in profile; the files cannot say them.")
+    profile = _checked(service, fields)
+    result = review(service.kb, profile, derivation.current_services)
+    answer = {**_derived(derivation, profile_as_dict(profile), provenance), **result, "warnings": service.warnings()}
+    answer["recommendation"].update(profile=answer["profile"], warnings=answer["warnings"])
+    if save:
+        stored = {k: v for k, v in result["recommendation"].items() if k not in ("profile", "warnings")}
+        services = tuple(entry["service"] for entry in stored["ranking"])
+        stored["knowledge"] = knowledge_snapshot(service.kb, services, profile.overlay)
+        stored["review"] = {key: answer[key] for key in
+                            ("provenance", "current_services", "unsupported", "unresolved", "verdict")}
+        assessment, _ = service.store.add(answer["profile"], stored, service.kb.version)
+        answer["assessment_id"] = assessment.id
+    return answer

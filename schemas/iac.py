@@ -1,16 +1,19 @@
 """Profiles from infrastructure code and design reviews: the requests and the answers."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from advisor.iac import FORMATS
+from advisor.errors import InvalidProfileError
+from advisor.iac import FORMATS, Source
 
 from .compare import CompareResponseSchema
 from .json_types import StrictBoolean
+from .profile import WorkloadSchema, profile_schema
 from .recommendation import BlockerSchema, RecommendationSchema
 from .warning import WarningSchema
 
 __all__ = ["IacSourceSchema", "IacRequestSchema", "ReviewRequestSchema", "ProvenanceSchema", "UnsupportedSchema",
            "UnresolvedSchema", "ProfileFromIacSchema", "SavedReviewSchema", "ComparisonSchema", "VerdictSchema", "ReviewSchema",
-           "iac_request_schema", "review_request_schema", "MAX_SOURCES"]
+           "iac_request_schema", "review_request_schema", "MAX_SOURCES", "WORKLOAD_FIELDS", "sources",
+           "check_overrides"]
 
 MAX_SOURCES = 50
 
@@ -172,3 +175,20 @@ class ReviewSchema(_Derived):
 
 iac_request_schema = IacRequestSchema()
 review_request_schema = ReviewRequestSchema()
+
+
+# The workload fields the profile contract holds; a derived field it does not hold yet is left out.
+WORKLOAD_FIELDS = tuple(WorkloadSchema().fields)
+
+
+def sources(body: dict) -> list[Source]:
+    """A loaded request's files as the core's Source values, each with a name."""
+    return [Source(item["format"], item["content"], item.get("name") or f"source {index + 1}")
+            for index, item in enumerate(body["sources"])]
+
+
+def check_overrides(profile: dict) -> None:
+    """The request's profile fields, each checked as a profile field (none is required here)."""
+    errors = profile_schema.validate(profile, partial=True)
+    if errors:
+        raise InvalidProfileError({"profile": errors})

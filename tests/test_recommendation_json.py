@@ -4,7 +4,7 @@ import json
 import pytest
 from flask import jsonify
 
-from web.api import knowledge_base, recommend
+from web.extensions import advisor, knowledge_base
 from web.recommendation_json import recommendation_response
 
 PROFILES = [
@@ -19,7 +19,7 @@ PROFILES = [
 @pytest.mark.parametrize("extra", PROFILES)
 def test_a_recommendation_body_is_byte_for_byte_what_jsonify_writes(app, profile, extra):
     with app.test_request_context("/"):
-        result = recommend({**profile, **extra})
+        result = advisor().recommend({**profile, **extra})
         fast = recommendation_response(knowledge_base(), result)
         assert fast.get_data() == jsonify(result).get_data()
         assert fast.mimetype == "application/json"
@@ -27,7 +27,7 @@ def test_a_recommendation_body_is_byte_for_byte_what_jsonify_writes(app, profile
 
 def test_a_service_whose_owned_layers_differ_from_the_knowledge_base_is_still_written_in_full(app, profile):
     with app.test_request_context("/"):
-        result = recommend(profile)
+        result = advisor().recommend(profile)
         result["ranking"][0]["team_owns"] = result["ranking"][0]["team_owns"][:1]
         body = recommendation_response(knowledge_base(), result).get_data()
         assert body == jsonify(result).get_data()
@@ -38,6 +38,6 @@ def test_indented_output_in_debug_mode_is_left_to_jsonify(app, profile):
     app.json.compact = None
     app.debug = True
     with app.test_request_context("/"):
-        result = recommend(profile)
+        result = advisor().recommend(profile)
         assert recommendation_response(knowledge_base(), result).get_data() == jsonify(result).get_data()
         assert b'\n  "ranking"' in jsonify(result).get_data()

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from advisor.review import profile_from_files, review_files
 from schemas.iac import (
-    IacRequestSchema, ProfileFromIacSchema, ReviewRequestSchema, ReviewSchema, iac_request_schema,
-    review_request_schema,
+    WORKLOAD_FIELDS, IacRequestSchema, ProfileFromIacSchema, ReviewRequestSchema, ReviewSchema, check_overrides,
+    iac_request_schema, review_request_schema, sources,
 )
 from schemas.profile import PROFILE_EXAMPLE
 
-from .iac_reviews import profile_from_iac, review_iac
+from .extensions import advisor
 from .jsonbody import read_json_object
 from .openapi import Reply, documented
 from .review_markdown import render_review_markdown
@@ -35,6 +36,25 @@ REVIEW_EXAMPLE = {**FROM_IAC_EXAMPLE, "profile": _TEAM}
 def _body_limit() -> None:
     # Infrastructure files can be larger than a profile: a plan of a few MB is common.
     request.max_content_length = current_app.config["ADVISOR_MAX_IAC_BODY_BYTES"]
+
+
+def profile_from_iac(body: dict) -> dict:
+    """The derived profile for a loaded request body."""
+    overrides = body.get("profile") or {}
+    check_overrides(overrides)
+    return profile_from_files(advisor(), sources(body), overrides, WORKLOAD_FIELDS)
+
+
+def review_iac(body: dict) -> dict:
+    """The review for a loaded request body; with save, where the assessment is."""
+    overrides = body.get("profile") or {}
+    check_overrides(overrides)
+    result = review_files(advisor(), sources(body), overrides, WORKLOAD_FIELDS, save=body.get("save", False))
+    if "assessment_id" in result:
+        assessment_id = result.pop("assessment_id")
+        result["assessment"] = {"id": assessment_id, "links": {
+            "self": url_for("assessments.get_assessment", assessment_id=assessment_id)}}
+    return result
 
 
 @bp.post("/profiles/from-iac")

@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from advisor import ProfileError
-from advisor.compare import compare
 from schemas.profile_form import profile_form_schema
 
-from .api import knowledge_base
-from .assessments import save_assessment
 from .compare_view import FIELDS as COMPARE_FIELDS
 from .compare_view import LABELS as COMPARE_LABELS
 from .compare_view import comparison_model, read_compare_form
+from .extensions import advisor, knowledge_base
 from .knowledge_views import form_choices
-from .problems import ApiProblem
 from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
 
 bp = Blueprint("pages", __name__)
@@ -38,12 +35,8 @@ def submit():
     """Save the assessment and redirect (303) to its report; re-show the form (422) beside any bad field."""
     data = profile_form_schema.load(request.form)
     try:
-        assessment, _ = save_assessment(data)
-    except ApiProblem as exc:
-        if exc.status != 422 or not exc.errors:
-            raise
-        return _render_form(form_values(request.form), form_errors(exc.errors), 422)
-    except ProfileError as exc:  # a service or overlay the knowledge base does not hold
+        assessment, _ = advisor().save(data)
+    except ProfileError as exc:
         return _render_form(form_values(request.form), form_errors(exc.errors), 422)
     return redirect(url_for("reports.report", assessment_id=assessment.id), 303)
 
@@ -58,7 +51,7 @@ def compare_page():
     values = {name: request.args.get(name, "") for name in COMPARE_FIELDS}
     args, errors, status = read_compare_form(kb, request.args) if any(n in request.args for n in COMPARE_FIELDS) \
         else (None, {}, 200)
-    change = comparison_model(kb, compare(kb, args["from_"], args["to"], args["overlay"])) if args else None
+    change = comparison_model(kb, advisor().compare(args["from_"], args["to"], args["overlay"])) if args else None
     choices = form_choices(kb)
     return render_template("pages/compare.html", values=values, errors=errors, labels=COMPARE_LABELS,
                            field_id=field_id, services=choices["services"], overlays=choices["overlays"],

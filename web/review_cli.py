@@ -19,15 +19,16 @@ import click
 from flask.cli import with_appcontext
 
 from advisor import ProfileError
-from advisor.errors import SourceFileError
-from advisor.iac import FORMATS, detect_format
-from advisor.review import FAIL_ON, failed_conditions
+from advisor.errors import InvalidProfileError, SourceFileError
+from advisor.iac import FORMATS, Source, detect_format
+from advisor.review import FAIL_ON, failed_conditions, review_files
+from schemas.iac import WORKLOAD_FIELDS, check_overrides
 
 from .cli import _read_profile as read_team_file
-from .iac_reviews import review_iac
-from .problems import ApiProblem
+from .extensions import advisor
+from .messages import field_messages
+from .problems import invalid_detail
 from .review_markdown import render_review_markdown
-from .validation import field_messages
 
 __all__ = ["review_command", "render_review_text", "EXIT_OK", "EXIT_FAILED", "EXIT_BAD_INPUT"]
 
@@ -53,7 +54,7 @@ def _fail_on(ctx, param, value: str) -> list[str]:
     return names
 
 
-def _source(path: Path) -> dict:
+def _source(path: Path) -> Source:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -66,7 +67,7 @@ def _source(path: Path) -> dict:
     if fmt is None:
         raise click.ClickException(f"{path}: not a format the review reads ({', '.join(FORMATS)}); Terraform "
                                    "plans are read as `terraform show -json` prints them.")
-    return {"format": fmt, "content": raw, "name": str(path)}
+    return Source(fmt, raw, str(path))
 
 
 @click.command("review", cls=_BadInputIsOne)
@@ -81,17 +82,17 @@ def _source(path: Path) -> dict:
 def review_command(files: tuple[Path, ...], team_file: Path, fmt: str, fail_on: list[str]) -> None:
     """Review the service the infrastructure FILES run on, for the team in --team."""
     team = read_team_file(team_file)  # a ProfileFileError names the file and exits 1
-    body = {"sources": [_source(path) for path in files], "profile": team}
+    files_read = [_source(path) for path in files]
     try:
-        result = review_iac(body)
+        check_overrides(team)
+        result = review_files(advisor(), files_read, team, WORKLOAD_FIELDS)
     except SourceFileError as exc:
         raise click.ClickException(str(exc)) from None
-    except ApiProblem as exc:
-        fields = field_messages(exc.errors or {})
-        listing = "".join(f"\n  {field}: {' '.join(texts)}" for field, texts in sorted(fields.items()))
-        raise click.ClickException(f"{team_file}: {exc.detail}{listing}") from None
     except ProfileError as exc:
-        raise click.ClickException(f"{team_file}: {exc}") from None
+        fields = field_messages(exc.errors)
+        listing = "".join(f"\n  {field}: {' '.join(texts)}" for field, texts in sorted(fields.items()))
+        detail = (exc.detail if isinstance(exc, InvalidProfileError) else None) or invalid_detail(exc.errors)
+        raise click.ClickException(f"{team_file}: {detail}{listing}") from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, sort_keys=True))
     elif fmt == "md":
