@@ -94,8 +94,9 @@ class UnresolvedSchema(Schema):
 
 class _Derived(Schema):
     profile = fields.Dict(required=True, metadata={
-        "description": "The profile: derived fields, then those the request set. A valid profile when `missing` "
-                       "is empty."})
+        "description": "The profile: derived fields, then those the request set; `services` is the knowledge "
+                       "base's default set plus the services in use, unless the request names them. A valid "
+                       "profile when `missing` is empty."})
     provenance = fields.List(fields.Nested(ProvenanceSchema), required=True)
     current_services = fields.List(fields.String(), required=True, metadata={
         "description": "Service ids in use today, as the files show them.", "example": ["lambda"]})

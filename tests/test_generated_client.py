@@ -112,6 +112,24 @@ def test_a_saved_review_through_the_generated_client_is_read_back_as_an_assessme
     assert any(p.attribute == "placement.tenancy" for p in assessment.review.provenance)
 
 
+FIXTURE_FORMATS = {"lambda_api.plan.json": "terraform-plan", "fargate_windows.plan.json": "terraform-plan",
+                   "ec2_dedicated_gpu.plan.json": "terraform-plan", "eks.plan.json": "terraform-plan",
+                   "batch_workers.tf": "terraform", "sam_template.yaml": "cloudformation",
+                   "cdk_transcoder.template.json": "cloudformation",
+                   "ecs_privileged_agent.task.json": "ecs-task-definition", "k8s_agents_and_gpu.yaml": "kubernetes"}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_FORMATS))
+def test_each_fixture_is_reviewed_through_the_generated_client(generated, client, name):
+    models = _module(generated, "models")
+    review = _module(generated, "api.reviews.iac_create_review").sync(client=client, body=models.ReviewRequest.from_dict(
+        {"sources": [source(name, FIXTURE_FORMATS[name])], "profile": TEAM}))
+    assert isinstance(review, models.Review)
+    assert review.current_services and {c.service for c in review.comparisons} == set(review.current_services)
+    assert review.verdict.first == next(e.service for e in review.recommendation.ranking if e.eligible)
+    assert all(p.source == name for p in review.provenance)
+
+
 def test_an_unsaved_review_stores_nothing(generated, client):
     models = _module(generated, "models")
     listing = _module(generated, "api.assessments.assessments_list_assessments")

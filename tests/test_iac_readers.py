@@ -106,7 +106,8 @@ def test_a_sam_template_applies_globals_and_parameter_defaults_and_says_so():
     assert d.profile_fields()["workload"] == {"max_duration_minutes": 10, "memory_gb": 2, "ephemeral_storage_gb": 4,
                                               "always_on": False, "arch": "arm64", "invocation": "sync"}
     assert origin(d, "workload.max_duration_minutes")[2:] == ("ReportFunction", "Timeout", 600)
-    assert origin(d, "workload.memory_gb")[2:] == ("ReportFunction", "MemorySize", 2048)  # !Ref ReportMemory's default
+    assert origin(d, "workload.memory_gb")[2:] == ("ReportFunction", "MemorySize (parameter ReportMemory's default)",
+                                                  2048)
     assert origin(d, "workload.arch")[2:4] == ("ApiFunction", "Globals.Function.Architectures")
     assert origin(d, "workload.invocation")[2:] == ("ApiFunction", "Events.Invoices.Type", "HttpApi")
     assert [(u.resource, u.type) for u in d.unsupported] == [("InvoicesTable", "AWS::DynamoDB::Table")]

@@ -49,6 +49,14 @@ def test_a_condition_that_holds_exits_2_with_its_reason_on_stderr(runner, tmp_pa
     assert result.stdout.startswith("Verdict: ")
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.iterdir()))
+def test_each_fixture_is_reviewed_through_the_command_line(runner, tmp_path, name):
+    result = review(runner, FIXTURES / name, "--team", team_file(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Verdict: ") and "Where the workload came from:" in result.stdout
+    assert f"({FIXTURES / name}: " in result.stdout  # each value names the file it came from
+
+
 def test_a_review_where_nothing_named_holds_exits_0(runner, tmp_path):
     # Fargate in use and first, within 40 hours; Lambda ruled out for a Windows task, so first place is firm
     team = team_file(tmp_path, services=["fargate", "lambda"])

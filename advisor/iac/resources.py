@@ -39,7 +39,10 @@ class Attributes:
             if not isinstance(value, Mapping) or part not in value:
                 return self.label(path), None
             value = value[part]
-        return self.label(path), self.resolve(value)
+        resolved = self.resolve(value)
+        if resolved is not value and isinstance(value, Mapping) and isinstance(value.get("Ref"), str):
+            return f"{self.label(path)} (parameter {value['Ref']}'s default)", resolved  # CloudFormation
+        return self.label(path), resolved
 
 
 def _text(facts: Facts, origin: Origin, attribute: str, value) -> str | None:
