@@ -202,4 +202,5 @@ def test_the_readmes_one_command_review_runs_on_the_shipped_example(tmp_path):
     assert shipped.stdout.startswith("Verdict: AWS Lambda, in use today, ranks first")
     readme = (ROOT / "README.md").read_text()
     assert "flask --app app review examples/iac/lambda-api.plan.json --team examples/iac/team.json" in readme
-    assert "## Design review from infrastructure code" in readme
+    guide = (ROOT / "docs" / "design-review.md").read_text()
+    assert "flask --app app review" in guide and "](ci/github-actions-review.yml)" in guide

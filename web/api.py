@@ -14,14 +14,13 @@ from schemas.knowledge import GraphSchema, LayerListSchema, ServiceDetailSchema,
 from schemas.profile import PROFILE_EXAMPLE, ProfileSchema
 from schemas.recommendation import RecommendationSchema
 
-from .extensions import advisor, knowledge_base
+from .extensions import advisor, documents, knowledge_base
 from .jsonbody import read_json_object
 from .jsonout import html_safe
-from .knowledge_views import graph_document, layer_list, service_detail, service_summaries
+from .knowledge_views import layer_list, service_detail, service_summaries
 from .markdown_report import render_markdown
 from .openapi import Reply, documented
 from .problems import ApiProblem, problem_body, profile_problem
-from .recommendation_json import recommendation_response
 from .validation import load_or_422, load_query_or_400
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,7 +40,7 @@ def create_recommendation():
         result = advisor().recommend(read_json_object(), with_knowledge=True)
         text = render_markdown(result["profile"], result, created_at=datetime.now(timezone.utc))
         return Response(text, mimetype="text/markdown")
-    return recommendation_response(knowledge_base(), advisor().recommend(read_json_object()))
+    return jsonify(advisor().recommend(read_json_object()))
 
 
 @bp.post("/recommendations/batch")
@@ -96,7 +95,7 @@ def compare_services():
                                   example=lambda: service_summaries(knowledge_base()))})
 def list_services():
     """Every service in the knowledge base."""
-    return jsonify(service_summaries(knowledge_base()))
+    return _json(documents().services)
 
 
 @bp.get("/services/<service_id>")
@@ -105,7 +104,7 @@ def list_services():
                                   example=lambda: service_detail(knowledge_base(), knowledge_base().default_services[0]))})
 def get_service(service_id: str):
     """One service's full responsibility split, with sources."""
-    return jsonify(service_detail(knowledge_base(), service_id))
+    return _json(documents().service(service_id))
 
 
 @bp.get("/layers")
@@ -114,7 +113,7 @@ def get_service(service_id: str):
                                   example=lambda: _first_layers(2))})
 def list_layers():
     """The responsibility layers in stack order, bottom first."""
-    return jsonify(layer_list(knowledge_base()))
+    return _json(documents().layers)
 
 
 @bp.get("/graph")
@@ -122,7 +121,11 @@ def list_layers():
             responses={200: Reply(GraphSchema, "Node-link JSON; every fact carries its source.")})
 def get_graph():
     """The whole knowledge graph as node-link JSON, every fact with its source (GraphSchema)."""
-    return jsonify(graph_document(knowledge_base()))
+    return _json(documents().graph)
+
+
+def _json(body: bytes) -> Response:
+    return current_app.response_class(body, mimetype="application/json")
 
 
 def _first_layers(count: int) -> dict:

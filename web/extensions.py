@@ -10,7 +10,9 @@ from advisor import KnowledgeBase
 from advisor.service import Advisor
 from schemas.profile import profile_parser
 
-__all__ = ["init_app", "advisor", "knowledge_base", "store", "today"]
+from .knowledge_views import KnowledgeDocuments
+
+__all__ = ["init_app", "advisor", "documents", "knowledge_base", "store", "today"]
 
 
 def init_app(app: Flask, kb: KnowledgeBase | None, store: AssessmentStore) -> None:
@@ -22,6 +24,7 @@ def init_app(app: Flask, kb: KnowledgeBase | None, store: AssessmentStore) -> No
     if kb is None:
         return
     app.extensions["advisor.kb"] = kb
+    app.extensions["advisor.documents"] = KnowledgeDocuments.build(kb, app.json)
     app.extensions["advisor.service"] = Advisor(kb, store, profile_parser(kb), today=lambda: _today(app),
                                                 max_age_days=app.config["KB_MAX_AGE_DAYS"])
 
@@ -33,6 +36,11 @@ def _today(app: Flask) -> date:
 def advisor() -> Advisor:
     """The advisor service of the running app."""
     return current_app.extensions["advisor.service"]
+
+
+def documents() -> KnowledgeDocuments:
+    """What the API and the form show of the knowledge base, built when it loaded."""
+    return current_app.extensions["advisor.documents"]
 
 
 def knowledge_base() -> KnowledgeBase:

@@ -10,8 +10,7 @@ from schemas.profile_form import profile_form_schema
 from .compare_view import FIELDS as COMPARE_FIELDS
 from .compare_view import LABELS as COMPARE_LABELS
 from .compare_view import comparison_model, read_compare_form
-from .extensions import advisor, knowledge_base
-from .knowledge_views import form_choices
+from .extensions import advisor, documents, knowledge_base
 from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
 
 bp = Blueprint("pages", __name__)
@@ -20,7 +19,7 @@ bp = Blueprint("pages", __name__)
 def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
     kb = knowledge_base()
     body = render_template("pages/form.html", values=values, errors=errors, labels=LABELS, field_id=field_id,
-                           **form_choices(kb), kb_version=kb.version)
+                           **documents().form_choices, kb_version=kb.version)
     return body, status
 
 
@@ -52,7 +51,7 @@ def compare_page():
     args, errors, status = read_compare_form(kb, request.args) if any(n in request.args for n in COMPARE_FIELDS) \
         else (None, {}, 200)
     change = comparison_model(kb, advisor().compare(args["from_"], args["to"], args["overlay"])) if args else None
-    choices = form_choices(kb)
+    choices = documents().form_choices
     return render_template("pages/compare.html", values=values, errors=errors, labels=COMPARE_LABELS,
                            field_id=field_id, services=choices["services"], overlays=choices["overlays"],
                            change=change, kb_version=kb.version), status
