@@ -1,6 +1,7 @@
 """Read graph_data/ from disk, check each file against its schema, and build the knowledge base."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tomllib
 from pathlib import Path
@@ -9,7 +10,8 @@ from marshmallow import Schema, ValidationError
 
 from advisor import GraphDocuments, KnowledgeBase, KnowledgeBaseError, build_knowledge_base
 from schemas.graph_data import (
-    CalibrationFileSchema, IncidentsFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
+    CalibrationFileSchema, IncidentsFileSchema, InstanceFamiliesFileSchema, LayersFileSchema, MetaFileSchema,
+    OverlayFileSchema, ServiceFileSchema,
 )
 
 __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
@@ -54,10 +56,14 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
     calibration_paths = sorted((root / "calibrations").glob("*.toml"))
     calibrations = [(f"calibrations/{p.name}", read(f"calibrations/{p.name}", CalibrationFileSchema()))
                     for p in calibration_paths]
+    # Optional too: without it, no instance type is taken to bring a GPU.
+    families = (read("instance_families.toml", InstanceFamiliesFileSchema())["families"]
+                if (root / "instance_families.toml").is_file() else [])
     docs = GraphDocuments(meta=("knowledge_base.toml", meta), layers=("layers.toml", layers),
                           incidents=("incidents.toml", incidents), services=services,
                           digest=digest.hexdigest(), files=files, overlays=overlays, calibrations=calibrations)
-    return build_knowledge_base(docs)
+    kb = build_knowledge_base(docs)
+    return dataclasses.replace(kb, instance_families={row["family"]: row for row in families})
 
 
 def _first_error(messages, prefix: str = "") -> tuple[str, str]:

@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from advisor.errors import IdempotencyConflict
+
 __all__ = ["Assessment", "AssessmentStore", "IdempotencyConflict", "new_id"]
 
 metadata = MetaData()
@@ -68,14 +70,6 @@ class Assessment:
     knowledge_base_version: str
     idempotency_key: str | None = None
     request_hash: str | None = None
-
-
-class IdempotencyConflict(Exception):
-    """The idempotency key was used before with a different request."""
-
-    def __init__(self, existing: Assessment):
-        super().__init__("idempotency key reused with a different request")
-        self.existing = existing
 
 
 class AssessmentStore:

@@ -23,8 +23,6 @@ hours handed to AWS.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .errors import ProfileError, UnknownServiceError
 from .model import KnowledgeBase, Limit, ServiceView
 
@@ -34,9 +32,9 @@ __all__ = ["compare", "compare_views"]
 _OWNER_RANK = {"none": 0, "aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
-@lru_cache(maxsize=256)
-def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None) -> dict:
-    """What changes for the team moving from one service to another; cached per knowledge base.
+def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None,
+            choices: dict[str, str] | None = None, calibration: str | None = None) -> dict:
+    """What changes for the team moving from one service to another.
 
     Parameters
     ----------
@@ -47,6 +45,9 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     overlay : str, optional
         An organisation overlay's id: both services are then seen with its internal party
         holding the layers it takes over (three parties). An unknown id raises ProfileError.
+    choices, calibration : optional
+        The profile's workload choices (how the application runs on EC2, how Lambda functions
+        are packaged) and effort calibration, so the comparison counts what the ranking counts.
 
     Returns
     -------
@@ -63,12 +64,12 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     for sid in (from_id, to_id):
         if sid not in kb.views:
             raise UnknownServiceError(sid)
-    views = kb.views
-    if overlay is not None:
-        if overlay not in kb.overlay_views:
-            raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
-        views = kb.overlay_views[overlay]
-    return {**compare_views(kb, views[from_id], views[to_id]), "overlay": overlay}
+    if overlay is not None and overlay not in kb.overlay_views:
+        raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
+    if calibration is not None and calibration not in kb.calibrations:
+        raise ProfileError({"calibration": [f"unknown calibration {calibration!r}"]})
+    old, new = (kb.view(sid, overlay, calibration, choices) for sid in (from_id, to_id))
+    return {**compare_views(kb, old, new), "overlay": overlay}
 
 
 def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict:

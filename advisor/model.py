@@ -286,6 +286,8 @@ class KnowledgeBase:
     heaviest_burden: dict[str | None, float] = field(default_factory=dict)
     heaviest_patching: dict[str | None, float] = field(default_factory=dict)
     workload_bounds: dict[str, float] = field(default_factory=dict)
+    # EC2 instance family -> its row of instance_families.toml (accelerator, note, source)
+    instance_families: dict[str, dict] = field(default_factory=dict)
 
     def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
              choices: dict[str, str] | None = None) -> ServiceView:
@@ -293,4 +295,3 @@ class KnowledgeBase:
         service = self.services[service_id]
         key = tuple((name, (choices or {}).get(name, CHOICE_DEFAULTS[name])) for name in service.variant_fields)
         return self.all_views[overlay, calibration, service_id, key]
-

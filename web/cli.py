@@ -22,14 +22,12 @@ import click
 from flask.cli import with_appcontext
 
 from advisor import ProfileError
-from advisor.snapshot import snapshot_for
 
-from .api import knowledge_base, recommend
+from .extensions import advisor
 from .jsonbody import loads_strict
 from .markdown_report import render_markdown
-from .problems import ApiProblem
+from .messages import field_messages
 from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
-from .validation import field_messages
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
 
@@ -77,15 +75,9 @@ def advise_file(path: Path) -> dict:
     """The recommendation for one profile file, with the knowledge snapshot a report needs."""
     data = _read_profile(path)
     try:
-        result = recommend(data)
-    except ApiProblem as exc:
-        if exc.status != 422 or not exc.errors:
-            raise ProfileFileError(path, exc.detail) from None
+        return advisor().recommend(data, with_knowledge=True)
+    except ProfileError as exc:
         raise _invalid(path, exc.errors) from None
-    except ProfileError as exc:  # valid in shape, but names services the knowledge base does not hold
-        raise _invalid(path, exc.errors) from None
-    services = tuple(entry["service"] for entry in result["ranking"])
-    return {**result, "knowledge": snapshot_for(knowledge_base(), services, result["profile"])}
 
 
 def render_text(result: dict, width: int = 88) -> str:
@@ -102,8 +94,6 @@ def render_text(result: dict, width: int = 88) -> str:
              f"Knowledge base {result['knowledge_base_version']}"]
     for warning in result.get("warnings", []):
         lines += textwrap.wrap(f"Warning: {warning['message']}", width=width, subsequent_indent="  ")
-        for change in warning.get("nearest_changes", []):
-            lines += textwrap.wrap(change["sentence"], width=width, initial_indent="  * ", subsequent_indent="    ")
     overlay = overlay_summary(result)
     if overlay:
         parties = " and ".join(overlay["parties"])
@@ -114,10 +104,8 @@ def render_text(result: dict, width: int = 88) -> str:
     for entry in result["ranking"]:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else "ruled out"
         taken = "".join(f"; {g['name']} takes {num(g['hours'])} hours off the team" for g in party_groups(entry))
-        split = (f" ({num(entry['platform_hours_per_month'])} platform + {num(entry['application_hours_per_month'])} "
-                 "application)") if "platform_hours_per_month" in entry else ""
         lines.append(f"{entry['rank']}. {entry['name']}: {state}, team owns {num(entry['burden_hours_per_month'])} "
-                     f"hours a month{split} (has {num(entry['capacity_hours_per_month'])}){taken}")
+                     f"hours a month (has {num(entry['capacity_hours_per_month'])}){taken}")
         for blocker in entry["blockers"]:
             lines += textwrap.wrap(f"Blocked: {blocker['sentence']}. {blocker['unblock']}", width=width,
                                    initial_indent="   ! ", subsequent_indent="     ")

@@ -242,8 +242,9 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "date_text": date_text(created_at),
         "version": result["knowledge_base_version"],
         "reviewed_on": knowledge.get("reviewed_on"),
+        # the ranking's own warnings as saved, then the staleness judged today
         "warnings": [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
-        + list(warnings),
+        + [w for w in warnings if w.get("type", "knowledge") == "knowledge"],
         "calibration": result.get("calibration"),
         "fits_capacity": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
         "capacity": capacity,
