@@ -16,7 +16,7 @@ from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBaseError
 from schemas.knowledge import HealthSchema
-from web import api, apidocs, assessments, kb_cli, pages, reports, requestlog, security
+from web import api, apidocs, assessments, auth, kb_cli, pages, public_url, render_guard, reports, requestlog, security
 from web.cli import advise
 from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
@@ -74,7 +74,8 @@ def _load_knowledge_base(app: Flask) -> None:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then environment, then test configuration."""
     app = Flask(__name__, instance_path=os.environ.get("ADVISOR_INSTANCE_PATH") or None)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # The instance folder holds the database and the secret key: its owner's alone.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
@@ -87,11 +88,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A token lives as long as the browser session, so a form left open for a while still submits.
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
-        API_TOKENS=security.parse_tokens(os.environ.get("ADVISOR_API_TOKENS", "")),
+        # Who may read and write saved assessments (web/auth.py): named tokens with scopes, and/or the user an
+        # authenticating proxy names in a header. Neither set: the service is open to all, as a team's tool.
+        API_TOKENS=os.environ.get("ADVISOR_API_TOKENS", ""),
+        TRUSTED_USER_HEADER=os.environ.get("ADVISOR_TRUSTED_USER_HEADER", ""),
+        TRUSTED_USER_SCOPES=os.environ.get("ADVISOR_TRUSTED_USER_SCOPES", "read+write"),
+        LIST_ALL_USERS=os.environ.get("ADVISOR_LIST_ALL_USERS", ""),
         PROXY_COUNT=_env_int("ADVISOR_PROXY_COUNT", 0),
-        # Host names the service answers to; others get 400. Set it in production: absolute links in
-        # PDFs and decision records (and the render cache's keys) come from the Host header.
+        # Where people reach the service; every absolute link (PDFs, decision records) starts with it.
+        PUBLIC_URL=os.environ.get("ADVISOR_PUBLIC_URL")
+        or public_url.default_public_url(os.environ.get("ADVISOR_BIND", "127.0.0.1:8000")),
+        # Host names the service answers to; others get 400. Links never come from the Host header either way.
         TRUSTED_HOSTS=[h.strip() for h in os.environ.get("ADVISOR_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        # A report render that takes longer is thrown away (never stored half-made); inside gunicorn's timeout.
+        RENDER_DEADLINE=float(os.environ.get("ADVISOR_RENDER_DEADLINE")
+                              or render_guard.default_deadline(_env_int("ADVISOR_TIMEOUT", 30))),
         LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
         ACCESS_LOG=True,
     )
@@ -117,7 +128,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["advisor.render_key"] = app.config.get("REPORT_RENDER_KEY") or reports.render_digest(app)
 
     requestlog.init_app(app)
-    security.init_app(app)  # headers, API tokens on writes, CSRF on every form post
+    public_url.init_app(app)
+    auth.init_app(app)  # who may read and write saved assessments; before the CSRF check
+    security.init_app(app)  # headers, CSRF on every form post
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(apidocs.bp)

@@ -36,6 +36,11 @@ timeout = int(os.environ.get("ADVISOR_TIMEOUT", 30))
 # On SIGTERM, workers finish the requests in hand within this time before they are stopped.
 graceful_timeout = int(os.environ.get("ADVISOR_GRACEFUL_TIMEOUT", 20))
 keepalive = 5
+# gunicorn takes the scheme from X-Forwarded-Proto (and more) only from these addresses. The application reads
+# the proxies' headers itself (ADVISOR_PROXY_COUNT, werkzeug's ProxyFix), so without a proxy nobody is trusted,
+# not even loopback; with one, the proxy's address (FORWARDED_ALLOW_IPS, loopback by default) is.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if int(os.environ.get("ADVISOR_PROXY_COUNT") or 0) else "")
 # gunicorn's upper limits; anything beyond is refused before it reaches the application.
 limit_request_line = 8190
 limit_request_fields = 100

@@ -17,6 +17,7 @@ from schemas.assessment import AssessmentListSchema, AssessmentSchema, PageArgsS
 from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
 from schemas.rerun import RerunResultSchema, rerun_result_schema
 
+from . import auth
 from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
 from .openapi import Reply, documented
@@ -44,7 +45,7 @@ def save_assessment(data: dict, idempotency_key: str | None = None) -> tuple[Ass
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
     try:
         return store().add(profile_as_dict(profile), result, kb.version,
-                           idempotency_key=idempotency_key, request_hash=request_hash)
+                           idempotency_key=idempotency_key, request_hash=request_hash, created_by=auth.created_by())
     except IdempotencyConflict as exc:
         raise ApiProblem(422, "Idempotency key reused",
                          "This Idempotency-Key was used before with a different request body; "
@@ -67,7 +68,7 @@ def assessment_json(assessment: Assessment) -> dict:
     recommendation["profile"] = assessment.profile
     recommendation["warnings"] = warnings
     return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
-            "knowledge_base_version": assessment.knowledge_base_version,
+            "created_by": assessment.created_by, "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
 
 
@@ -183,7 +184,7 @@ def list_assessments():
     """Saved assessments, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = store().list(limit=per_page, offset=(page - 1) * per_page)
+    items, total = store().list(limit=per_page, offset=(page - 1) * per_page, created_by=auth.owner_filter())
     body = {"items": [_summary_json(a) for a in items], "page": page, "per_page": per_page, "total": total,
             "links": {}}
     if page * per_page < total:

@@ -2,15 +2,17 @@
 
 A saved report renders only from its stored assessment and knowledge snapshot, so each format is rendered
 once and the bytes are stored (the report_renders table) and served from then on. The key of a rendering
-is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus what
-varies per request: the staleness warning as of today, and the address links and PDF resources resolve
-against.
+is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus the
+staleness warning as of today and the configured public URL; nothing a request sends changes it. A render
+is kept only when it finished inside its deadline, and one report and format renders once at a time
+(web/render_guard.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from adapters.repository import Assessment
 
 from .assessments import assessment_warnings, page_args_schema, store
+from . import auth, public_url, render_guard
 from .markdown_report import render_markdown
 from .pdf import html_to_pdf
 from .problems import ApiProblem
@@ -46,10 +49,9 @@ def render_digest(app: Flask) -> str:
 
 
 def _render_key(fmt: str, warnings: list[dict]) -> str:
-    """The app's render digest with what this request changes: today's warnings and the site's address."""
-    # Links in the page are relative to the script root; the PDF and the Markdown record hold absolute ones.
-    address = request.script_root if fmt == "html" else request.url_root
-    varying = json.dumps([current_app.extensions["advisor.render_key"], fmt, address, warnings], sort_keys=True)
+    """The app's render digest with today's warnings and the public URL (links in PDFs and records use it)."""
+    varying = json.dumps([current_app.extensions["advisor.render_key"], fmt, public_url.base(), warnings],
+                         sort_keys=True)
     return hashlib.sha256(varying.encode()).hexdigest()
 
 
@@ -60,8 +62,24 @@ def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str
     body = store().get_render(assessment.id, fmt, key)
     if body is not None:
         return body
-    body = render(warnings)
-    body = body.encode() if isinstance(body, str) else body
+    deadline = current_app.config["RENDER_DEADLINE"]
+    started = time.monotonic()
+    with render_guard.one_at_a_time(current_app.instance_path, f"{assessment.id}.{fmt}", wait=deadline):
+        body = store().get_render(assessment.id, fmt, key)  # rendered by another worker while this one waited
+        if body is not None:
+            return body
+        remaining = deadline - (time.monotonic() - started)
+        if remaining <= 0:
+            raise render_guard.RenderTooSlow(deadline)
+        body = render_guard.within_deadline(lambda: _as_bytes(render(warnings)), remaining)
+        return _store(assessment, fmt, key, body)
+
+
+def _as_bytes(body: str | bytes) -> bytes:
+    return body.encode() if isinstance(body, str) else body
+
+
+def _store(assessment: Assessment, fmt: str, key: str, body: bytes) -> bytes:
     try:
         return store().put_render(assessment.id, fmt, key, body)
     except Exception:  # noqa: BLE001 - a full disk or a lost connection costs a re-render next time, not this reply
@@ -88,7 +106,7 @@ def index():
     """Saved reports, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = store().list(limit=per_page, offset=(page - 1) * per_page)
+    items, total = store().list(limit=per_page, offset=(page - 1) * per_page, created_by=auth.owner_filter())
     rows = [{"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
              "chosen": chosen_service(a.result), "version": a.knowledge_base_version} for a in items]
     return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total)
@@ -107,8 +125,8 @@ def report_pdf(assessment_id: str):
     """The same report as a PDF, made from the same HTML with the print stylesheet."""
     assessment = _assessment_or_404(assessment_id)
     pdf = _cached(assessment, "pdf", lambda warnings: html_to_pdf(
-        _render_report(assessment, warnings, for_pdf=True), base_url=request.host_url,
-        static_folder=current_app.static_folder, static_url_path=current_app.static_url_path))
+        _render_report(assessment, warnings, for_pdf=True), base_url=public_url.origin() + "/",
+        static_folder=current_app.static_folder, static_url_path=request.script_root + current_app.static_url_path))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="advisor-report-{assessment.id}.pdf"'})
 
@@ -119,6 +137,6 @@ def report_markdown(assessment_id: str):
     assessment = _assessment_or_404(assessment_id)
     text = _cached(assessment, "md", lambda warnings: render_markdown(
         assessment.profile, assessment.result, created_at=assessment.created_at, assessment_id=assessment.id,
-        warnings=warnings, report_url=url_for("reports.report", assessment_id=assessment.id, _external=True)))
+        warnings=warnings, report_url=public_url.link(url_for("reports.report", assessment_id=assessment.id))))
     return Response(text, mimetype="text/markdown",
                     headers={"Content-Disposition": f'inline; filename="advisor-decision-{assessment.id}.md"'})
