@@ -16,7 +16,7 @@ from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBaseError
 from schemas.knowledge import HealthSchema
-from web import api, apidocs, assessments, auth, kb_cli, pages, public_url, render_guard, reports, requestlog, security
+from web import api, apidocs, assessments, auth, kb_cli, metrics, pages, public_url, render_guard, reports, requestlog, security
 from web.cli import advise
 from web.jsonout import HtmlSafeJSONProvider
 from web.openapi import Reply, documented
@@ -128,6 +128,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["advisor.render_key"] = app.config.get("REPORT_RENDER_KEY") or reports.render_digest(app)
 
     requestlog.init_app(app)
+    metrics.init_app(app)  # counts every answer, refusals included
     public_url.init_app(app)
     auth.init_app(app)  # who may read and write saved assessments; before the CSRF check
     security.init_app(app)  # headers, CSRF on every form post

@@ -38,7 +38,7 @@ def stored(app) -> int:
 
 
 READS = ["/api/v1/assessments", "/api/v1/assessments/{id}", "/reports", "/reports/{id}", "/reports/{id}.pdf",
-         "/reports/{id}.md"]
+         "/reports/{id}.md", "/metrics"]
 
 
 @pytest.mark.parametrize("path", READS)

@@ -17,7 +17,7 @@ from schemas.assessment import AssessmentListSchema, AssessmentSchema, PageArgsS
 from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
 from schemas.rerun import RerunResultSchema, rerun_result_schema
 
-from . import auth
+from . import auth, metrics
 from .api import knowledge_base, knowledge_warnings
 from .jsonbody import read_json_object
 from .openapi import Reply, documented
@@ -44,12 +44,15 @@ def save_assessment(data: dict, idempotency_key: str | None = None) -> tuple[Ass
     result["knowledge"] = knowledge_snapshot(kb, tuple(r.service for r in recommendation.ranking), profile.overlay)
     request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
     try:
-        return store().add(profile_as_dict(profile), result, kb.version,
-                           idempotency_key=idempotency_key, request_hash=request_hash, created_by=auth.created_by())
+        assessment, created = store().add(profile_as_dict(profile), result, kb.version, idempotency_key=idempotency_key,
+                                          request_hash=request_hash, created_by=auth.created_by())
     except IdempotencyConflict as exc:
         raise ApiProblem(422, "Idempotency key reused",
                          "This Idempotency-Key was used before with a different request body; "
                          f"it belongs to assessment {exc.existing.id}.") from None
+    if created:
+        metrics.assessment_saved()
+    return assessment, created
 
 
 def links(assessment_id: str) -> dict:

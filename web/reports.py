@@ -21,7 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from adapters.repository import Assessment
 
 from .assessments import assessment_warnings, page_args_schema, store
-from . import auth, public_url, render_guard
+from . import auth, metrics, public_url, render_guard
 from .markdown_report import render_markdown
 from .pdf import html_to_pdf
 from .problems import ApiProblem
@@ -71,7 +71,16 @@ def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str
         remaining = deadline - (time.monotonic() - started)
         if remaining <= 0:
             raise render_guard.RenderTooSlow(deadline)
-        body = render_guard.within_deadline(lambda: _as_bytes(render(warnings)), remaining)
+        render_started = time.monotonic()
+        outcome = "failed"
+        try:
+            body = render_guard.within_deadline(lambda: _as_bytes(render(warnings)), remaining)
+            outcome = "stored"
+        except render_guard.RenderTooSlow:
+            outcome = "too_slow"
+            raise
+        finally:
+            metrics.render_observed(fmt, time.monotonic() - render_started, outcome)
         return _store(assessment, fmt, key, body)
 
 
