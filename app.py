@@ -103,6 +103,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A report render that takes longer is thrown away (never stored half-made); inside gunicorn's timeout.
         RENDER_DEADLINE=float(os.environ.get("ADVISOR_RENDER_DEADLINE")
                               or render_guard.default_deadline(_env_int("ADVISOR_TIMEOUT", 30))),
+        # A batch stops here and says it is incomplete rather than being cut off by the worker timeout.
+        ADVISOR_BATCH_DEADLINE=float(os.environ.get("ADVISOR_BATCH_DEADLINE")
+                                     or render_guard.default_deadline(_env_int("ADVISOR_TIMEOUT", 30))),
         LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
         ACCESS_LOG=True,
     )
