@@ -165,3 +165,16 @@ def test_a_trusted_user_header_without_a_proxy_in_front_is_refused_at_start(make
 def test_token_settings_that_cannot_be_right_stop_the_start(make_app, tmp_path, entry, message):
     with pytest.raises(ValueError, match=message):
         make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", API_TOKENS=entry)
+
+
+@pytest.mark.parametrize("name, code", [("Payroll\u202egpj.exe", "U+202E"), ("Pay\u200bments", "U+200B"),
+                                        ("\u2066Payments\u2069", "U+2066"), ("\ufeffPayments", "U+FEFF")])
+def test_names_with_text_direction_or_invisible_characters_are_refused_naming_name(make_app, tmp_path, profile,
+                                                                                   name, code):
+    """A report's name cannot be spoofed: what is shown is what was typed."""
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'n.sqlite3'}").test_client()
+    refused = client.post("/api/v1/assessments", json={**profile, "name": name})
+    assert refused.status_code == 422 and code in refused.get_json()["errors"]["name"][0]
+    assert client.application.extensions["advisor.store"].count() == 0
+    family = client.post("/api/v1/assessments", json={**profile, "name": "Café \U0001F468\u200d\U0001F469 می\u200cخواهم"})
+    assert family.status_code == 201
