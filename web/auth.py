@@ -210,8 +210,9 @@ def _needed_scope() -> str | None:
 
 
 def _wants_page() -> bool:
+    """A browser asking for a page (it names text/html); programs sending */* get the 401 instead."""
     return (request.method == "GET" and not request.path.startswith(("/api/", "/metrics"))
-            and request.accept_mimetypes.accept_html)
+            and any(mimetype == "text/html" for mimetype, _ in request.accept_mimetypes))
 
 
 def _authorise():
