@@ -3,11 +3,19 @@
 # pinned packages, plus Debian's chromium and PostgreSQL for the browser and
 # storage tests, nginx for the reverse-proxy test and wrk for the benchmark's smoke run (installed when missing
 # and the machine allows it; without wrk the benchmark uses its own Python load).
+#
+# bash scripts/test.sh --fast runs the development lane instead: no system
+# packages, and none of the tests marked slow, browser, postgres or bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  exec .venv/bin/python -m pytest -m "not slow and not browser and not postgres and not bench" "$@"
+fi
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

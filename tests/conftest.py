@@ -1,4 +1,10 @@
-"""Shared fixtures: the app on test configuration, its client and CLI runner, the knowledge base."""
+"""Shared fixtures: the app on test configuration, its client and CLI runner, the knowledge bases.
+
+Behaviour is tested on the small fixture knowledge base in tests/fixtures/graph_data (fixture_kb,
+fixture_app, fixture_client, fixture_runner, fixture_graph_copy): its figures are chosen for the
+tests, so a change of AWS facts in graph_data/ does not move them. The production knowledge base
+(kb, app, client, runner, graph_copy) is for the tests of the facts themselves.
+"""
 from __future__ import annotations
 
 import shutil
@@ -13,12 +19,20 @@ from app import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+FIXTURE_GRAPH_DATA = Path(__file__).resolve().parent / "fixtures" / "graph_data"
+
 BASE_PROFILE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low", "isolation": "standard"}
 
 
 @pytest.fixture(scope="session")
 def kb():
     return load_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def fixture_kb():
+    """The fixture knowledge base: four services (machines, cluster, tasks, functions), seven layers, one overlay."""
+    return load_knowledge_base(FIXTURE_GRAPH_DATA)
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +74,30 @@ def make_app():
 @pytest.fixture
 def app(tmp_path, make_app):
     return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}")
+
+
+@pytest.fixture
+def fixture_app(tmp_path, make_app):
+    """The app on the fixture knowledge base, with a fresh SQLite database."""
+    return make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}")
+
+
+@pytest.fixture
+def fixture_client(fixture_app):
+    return fixture_app.test_client()
+
+
+@pytest.fixture
+def fixture_runner(fixture_app):
+    return fixture_app.test_cli_runner()
+
+
+@pytest.fixture
+def fixture_graph_copy(tmp_path) -> Path:
+    """A writable copy of the fixture knowledge base for tests that break or extend it."""
+    target = tmp_path / "fixture_graph_data"
+    shutil.copytree(FIXTURE_GRAPH_DATA, target)
+    return target
 
 
 @pytest.fixture

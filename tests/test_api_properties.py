@@ -31,6 +31,9 @@ from schemathesis.config import SchemathesisConfig
 
 from app import create_app
 
+# Thousands of generated requests: the full run has them, the fast lane leaves them out.
+pytestmark = pytest.mark.slow
+
 SEED = 20261128
 MIN_REQUESTS = 5000
 # Generated examples per operation in the fuzzing phase (the examples and coverage phases add their own): fewer

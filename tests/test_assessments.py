@@ -84,6 +84,7 @@ def _writer(database_url: str, count: int, queue) -> None:
     queue.put(ids)
 
 
+@pytest.mark.slow
 def test_concurrent_writes_from_several_processes_all_land(database_url, profile, make_app):
     make_app(DATABASE_URL=database_url)  # creates the schema once
     ctx = multiprocessing.get_context("spawn")

@@ -25,6 +25,7 @@ def positive(value) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_every_http_row_has_throughput_latency_and_a_ratio_or_says_its_route_is_missing(smoke_results):
     http = smoke_results[0]["http"]
     assert set(http) == set(HTTP_ROWS)
@@ -45,6 +46,7 @@ def test_every_http_row_has_throughput_latency_and_a_ratio_or_says_its_route_is_
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_in_process_start_up_and_memory_figures_are_all_measured(smoke_results):
     results = smoke_results[0]
     ip = results["in_process"]
@@ -63,6 +65,7 @@ def test_in_process_start_up_and_memory_figures_are_all_measured(smoke_results):
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_every_target_is_judged_and_printed(smoke_results):
     results, stdout = smoke_results
     keys = [t["key"] for t in results["targets"]]

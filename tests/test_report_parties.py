@@ -78,6 +78,7 @@ def test_the_markdown_record_of_an_overlay_assessment_lists_what_the_party_takes
     assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" in md
 
 
+@pytest.mark.slow
 def test_the_pdf_of_an_overlay_assessment_names_the_party(client, overlaid):
     response = client.get(overlaid["links"]["report_pdf"])
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")

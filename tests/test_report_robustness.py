@@ -84,6 +84,7 @@ def test_the_markdown_record_says_how_firm_the_choice_is(client, close):
     assert "<b>API</b>" not in rendered and "Orders &lt;b&gt;API&lt;/b&gt;" in rendered
 
 
+@pytest.mark.slow
 def test_the_pdf_carries_the_label_and_the_what_ifs(client, close):
     response = client.get(close["links"]["report_pdf"])
     assert response.status_code == 200

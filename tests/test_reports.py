@@ -125,6 +125,7 @@ def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile
     assert "No service fits" in html
 
 
+@pytest.mark.slow
 def test_the_pdf_is_a_real_pdf_naming_the_first_ranked_service(client, saved):
     response = client.get(saved["links"]["report_pdf"])
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -155,6 +156,7 @@ class _Recorder(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_the_pdf_renderer_reads_nothing_from_the_network(app):
     """Only the app's static files are read: a stylesheet or image elsewhere is never fetched."""
     from web.pdf import html_to_pdf
@@ -193,6 +195,7 @@ def test_a_hostile_name_is_shown_as_text_in_the_page_and_the_markdown(client, pr
     assert f"<li>Application name: {html_lib.escape(name, quote=False)}</li>" in drivers
 
 
+@pytest.mark.slow
 def test_a_hostile_name_is_plain_text_in_the_pdf(client, profile):
     name = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:1)"
     record = save(client, {**profile, "name": name})

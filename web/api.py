@@ -136,7 +136,7 @@ def _batch_results(profiles: list, deadline: float) -> Iterator[str]:
 @documented("Compare two services layer by layer", tags=("knowledge base",), query=CompareArgsSchema, errors=(400, 404),
             responses={200: Reply(CompareResponseSchema, "The layers handed to AWS or taken back, and the change in "
                                                          "the team's hours.",
-                                  example=lambda: compare(knowledge_base(), "ecs", "fargate"))})
+                                  example=lambda: compare(knowledge_base(), *list(knowledge_base().services)[:2]))})
 def compare_services():
     """What moves between the team and AWS going from one service to another: GET ?from=<id>&to=<id>[&overlay=<id>].
 
@@ -162,7 +162,7 @@ def list_services():
 @bp.get("/services/<service_id>")
 @documented("Show one service", tags=("knowledge base",), path={"service_id": "A service id, e.g. `fargate`."},
             responses={200: Reply(ServiceDetailSchema, "Who owns each layer, the limits and the isolation.",
-                                  example=lambda: service_detail(knowledge_base(), "fargate"))})
+                                  example=lambda: service_detail(knowledge_base(), knowledge_base().default_services[0]))})
 def get_service(service_id: str):
     """One service's full responsibility split, with sources."""
     return jsonify(service_detail(knowledge_base(), service_id))
