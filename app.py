@@ -81,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         ADVISOR_BATCH_LIMIT=_env_int("ADVISOR_BATCH_LIMIT", 1_000),
         ADVISOR_MAX_BATCH_BODY_BYTES=_env_int("ADVISOR_MAX_BATCH_BODY_BYTES", 5_000_000),
+        MIGRATE_ON_START=os.environ.get("ADVISOR_MIGRATE_ON_START", "1") != "0",
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
@@ -124,7 +125,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _load_knowledge_base(app)
 
     store = AssessmentStore(app.config["DATABASE_URL"])
-    store.create_schema()
+    if app.config["MIGRATE_ON_START"]:
+        store.create_schema()  # Alembic: upgrade to the newest revision
+    elif not store.schema_is_current():
+        raise RuntimeError(f"the database schema is at revision {store.schema_revision()}, not the newest; run "
+                           "`alembic upgrade head` with this DATABASE_URL, or start with ADVISOR_MIGRATE_ON_START=1")
     store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     app.extensions["advisor.store"] = store
     # what shapes a saved report's bytes, taken once; REPORT_RENDER_KEY overrides it (tests)

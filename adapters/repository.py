@@ -128,6 +128,15 @@ class AssessmentStore:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
+    def schema_is_current(self) -> bool:
+        """Whether the database is at the newest schema revision."""
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return self.schema_revision() == ScriptDirectory.from_config(config).get_current_head()
+
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at, or None before the first."""
         from alembic.runtime.migration import MigrationContext

@@ -99,3 +99,13 @@ def test_the_upgrade_is_a_documented_command_too(tmp_path, monkeypatch):
     store = AssessmentStore(url)
     assert store.schema_revision() == HEAD and store.count() == 3
     store.dispose()
+
+
+def test_with_start_up_migration_off_an_old_database_stops_the_start_until_upgraded(make_app, tmp_path):
+    import pytest
+    url = f"sqlite:///{tmp_path / 'off.sqlite3'}"
+    _release_database(url, 2)
+    with pytest.raises(RuntimeError, match="alembic upgrade head"):
+        make_app(DATABASE_URL=url, MIGRATE_ON_START=False)
+    make_app(DATABASE_URL=url)  # upgrades
+    assert make_app(DATABASE_URL=url, MIGRATE_ON_START=False).extensions["advisor.store"].count() == 2
