@@ -1,74 +1,28 @@
 """Application factory: configuration, the knowledge base, blueprints and error handlers."""
 from __future__ import annotations
 
-import logging
 import os
-import secrets
 from datetime import date
 from pathlib import Path
 
-import click
-from flask import Flask, jsonify
-from flask.cli import ScriptInfo
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
+from adapters.graph_files import DEFAULT_GRAPH_DATA
 from adapters.repository import AssessmentStore
-from advisor import KnowledgeBaseError
-from schemas.knowledge import HealthSchema
-from web import api, apidocs, assessments, auth, kb_cli, metrics, pages, public_url, render_guard, reports, requestlog, security
+from web import (api, apidocs, assessments, auth, extensions, health, kb_cli, metrics, pages, public_url, render_guard,
+                 reports, requestlog, security)
 from web.cli import advise
 from web.jsonout import HtmlSafeJSONProvider
-from web.openapi import Reply, documented
+from web.knowledge_loading import load_or_defer
 from web.problems import register_error_handlers
+from web.secret_key import secret_key
 from web.sessions import CachedSerializerSessionInterface
-
-log = logging.getLogger("advisor.app")
 
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
-
-
-def _secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else a random key made once and kept in the instance folder."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = Path(instance_path) / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    key = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
-
-
-def _loaded_by_flask_cli() -> bool:
-    """True while the `flask` command line builds the app, so `flask kb check` can report a broken knowledge base."""
-    ctx = click.get_current_context(silent=True)
-    return ctx is not None and ctx.find_object(ScriptInfo) is not None
-
-
-def _load_knowledge_base(app: Flask) -> None:
-    """Load the knowledge base; a broken one stops the server, but the `flask` command line gets to report it."""
-    try:
-        app.extensions["advisor.kb"] = load_knowledge_base(app.config["GRAPH_DATA"])
-    except KnowledgeBaseError as exc:
-        if not _loaded_by_flask_cli():
-            raise
-        log.error("knowledge base invalid, every request will fail: %s", exc)
-        app.extensions["advisor.kb_error"] = exc
-
-        @app.before_request
-        def _refuse():
-            raise exc
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -113,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if isinstance(app.config["TODAY"], str):
         app.config["TODAY"] = date.fromisoformat(app.config["TODAY"])
     if app.config["KB_MAX_AGE_DAYS"] < 0:
@@ -122,8 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     app.json = HtmlSafeJSONProvider(app)
     app.session_interface = CachedSerializerSessionInterface()
-    _load_knowledge_base(app)
-
+    kb = load_or_defer(app)
     store = AssessmentStore(app.config["DATABASE_URL"])
     if app.config["MIGRATE_ON_START"]:
         store.create_schema()  # Alembic: upgrade to the newest revision
@@ -131,7 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise RuntimeError(f"the database schema is at revision {store.schema_revision()}, not the newest; run "
                            "`alembic upgrade head` with this DATABASE_URL, or start with ADVISOR_MIGRATE_ON_START=1")
     store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
-    app.extensions["advisor.store"] = store
+    extensions.init_app(app, kb, store)
     # what shapes a saved report's bytes, taken once; REPORT_RENDER_KEY overrides it (tests)
     app.extensions["advisor.render_key"] = app.config.get("REPORT_RENDER_KEY") or reports.render_digest(app)
 
@@ -140,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     public_url.init_app(app)
     auth.init_app(app)  # who may read and write saved assessments; before the CSRF check
     security.init_app(app)  # headers, CSRF on every form post
+    health.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(apidocs.bp)
@@ -148,15 +102,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(kb_cli.kb_cli)
     app.cli.add_command(advise)
     register_error_handlers(app)
-
-    @app.get("/healthz")
-    @documented("Liveness", tags=("health",),
-                responses={200: Reply(HealthSchema, "Up, with the knowledge base loaded.",
-                                      example=lambda: {"status": "ok",
-                                                       "knowledge_base_version": app.extensions["advisor.kb"].version})})
-    def healthz():
-        """Liveness: the knowledge base is loaded."""
-        return jsonify(status="ok", knowledge_base_version=app.extensions["advisor.kb"].version)
 
     return app
 

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from advisor.errors import IdempotencyConflict
+
 __all__ = ["ANYONE", "Assessment", "AssessmentStore", "IdempotencyConflict", "engine_for", "new_id"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -85,14 +87,6 @@ class Assessment:
     idempotency_key: str | None = None
     request_hash: str | None = None
     created_by: str | None = None
-
-
-class IdempotencyConflict(Exception):
-    """The idempotency key was used before with a different request."""
-
-    def __init__(self, existing: Assessment):
-        super().__init__("idempotency key reused with a different request")
-        self.existing = existing
 
 
 class AssessmentStore:

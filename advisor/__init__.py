@@ -3,14 +3,18 @@
 Imports no web framework and no validation library: it takes the knowledge
 base and plain values and returns plain values.
 """
-from .errors import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
+from .errors import (
+    AdvisorError, CannotRerunError, IdempotencyConflict, InvalidProfileError, KnowledgeBaseError, ProfileError,
+    UnknownAssessmentError, UnknownOverlayError, UnknownServiceError,
+)
 from .knowledge import GraphDocuments, build_knowledge_base
 from .model import KnowledgeBase
 from .profile import DEFAULT_WEIGHTS, Profile, Weights, Workload, profile_as_dict
 from .ranking import Recommendation, rank
 
 __all__ = [
-    "AdvisorError", "KnowledgeBaseError", "ProfileError", "UnknownServiceError", "GraphDocuments",
+    "AdvisorError", "KnowledgeBaseError", "ProfileError", "InvalidProfileError", "UnknownServiceError",
+    "UnknownOverlayError", "UnknownAssessmentError", "IdempotencyConflict", "CannotRerunError", "GraphDocuments",
     "build_knowledge_base", "KnowledgeBase", "DEFAULT_WEIGHTS", "Profile", "Weights", "Workload", "profile_as_dict",
     "Recommendation", "rank",
 ]

@@ -23,8 +23,6 @@ hours handed to AWS.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .errors import ProfileError, UnknownServiceError
 from .model import KnowledgeBase, Limit, ServiceView
 
@@ -34,9 +32,8 @@ __all__ = ["compare", "compare_views"]
 _OWNER_RANK = {"aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
-@lru_cache(maxsize=256)
 def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None) -> dict:
-    """What changes for the team moving from one service to another; cached per knowledge base.
+    """What changes for the team moving from one service to another.
 
     Parameters
     ----------

@@ -5,14 +5,11 @@ reads the same after the knowledge base changes.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .model import KnowledgeBase, Overlay
 
 __all__ = ["knowledge_snapshot"]
 
 
-@lru_cache(maxsize=64)
 def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...], overlay_id: str | None = None) -> dict:
     """Layers in stack order, each service's owner per layer, and who must act on each incident.
 

@@ -1,6 +1,6 @@
 """Run the benchmark: `python -m bench` (minutes) or `python -m bench --smoke` (seconds).
 
-Writes bench/results/latest.json and prints the table the README carries.
+Prints every figure and the table docs/benchmark.md carries; ``--out FILE`` also writes them as JSON.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from .profiles import profile_bodies
 from .report import evaluate_targets, render
 from .servers import free_port, start_server, worker_peak_rss_kib
 
-RESULTS = Path(__file__).resolve().parent / "results"
 WORKERS = 2
 MODES = {
     # seconds per load run, rounds, in-process profile counts, start-ups timed, assessments for report rows
@@ -46,7 +45,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--load", choices=["auto", "wrk", "python"], default="auto", help="load generator")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", 0)),
                         help="listen on this port and the next (default: any free ports)")
-    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where the JSON results go")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="also write every figure as JSON to this file (nothing is written otherwise)")
     return parser.parse_args(argv)
 
 
@@ -102,11 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = evaluate_targets(results)
     results["table"] = render(results)
 
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
     say("")
     say(results["table"])
-    say(f"\nresults: {args.out}")
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+        say(f"\nresults: {args.out}")
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .load import run_load
 
-__all__ = ["Target", "targets", "create_assessments", "probe", "cold_first_gets", "prewarm", "interleaved", "summarise",
+__all__ = ["Target", "create_assessments", "probe", "cold_first_gets", "prewarm", "interleaved", "summarise",
            "NOT_AVAILABLE"]
 
 NOT_AVAILABLE = "route not available"

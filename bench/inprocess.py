@@ -13,7 +13,7 @@ import statistics
 import tempfile
 import time
 
-from flask import Flask
+from flask import Flask, jsonify
 from werkzeug.test import EnvironBuilder
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
@@ -21,7 +21,6 @@ from advisor import profile_as_dict, rank
 from app import create_app
 from schemas.profile import profile_schema
 from web import jsonbody
-from web.recommendation_json import recommendation_response
 
 from .baseline_app import app as baseline_app
 from .profiles import profile_bodies, profile_dicts
@@ -110,8 +109,8 @@ def request_path_parts(count: int, passes: int) -> dict:
         results.append(result)
     gc.collect()
     with _json_app().app_context():
-        encode_us = _median_us(lambda r: recommendation_response(kb, r), results, passes)
-        size = round(statistics.mean(len(recommendation_response(kb, r).get_data()) for r in results[:50]))
+        encode_us = _median_us(lambda r: jsonify(r), results, passes)
+        size = round(statistics.mean(len(jsonify(r).get_data()) for r in results[:50]))
     return {
         "json_parse_us": round(_median_us(_strict_loads, bodies, passes), 2),
         "schema_load_us": round(_median_us(profile_schema.load, dicts, passes), 2),
@@ -191,7 +190,7 @@ def scaling(calls: int, budget_s: float, passes: int) -> dict:
 def _respond(kb, profile):
     result = rank(kb, profile).as_dict()
     result["profile"] = profile_as_dict(profile)
-    return recommendation_response(kb, result)
+    return jsonify(result)
 
 
 def _exponent(rows: list[dict], key: str) -> float:

@@ -1,15 +1,20 @@
 """The profile a team submits: the fixed input contract of recommendations and assessments."""
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from advisor import DEFAULT_WEIGHTS, Profile, Weights, Workload
+from advisor import DEFAULT_WEIGHTS, InvalidProfileError, KnowledgeBase, Profile, Weights, Workload
 from advisor.profile import WORKLOAD_CHOICES
 
 from .json_types import Number, StrictBoolean, WholeNumber
 from .text import PlainText
 
 __all__ = ["WorkloadSchema", "WeightsSchema", "ProfileSchema", "profile_schema", "CUSTOMISATION", "ISOLATION",
-           "PROFILE_EXAMPLE"]
+           "PROFILE_EXAMPLE", "profile_parser"]
 
+# The shipped knowledge base's levels, for the API document; a loaded knowledge base's own levels are what a
+# profile is checked against (profile_parser).
 CUSTOMISATION = ["none", "low", "medium", "high"]
 ISOLATION = ["standard", "strong", "dedicated"]
 _POSITIVE = validate.Range(min=0, min_inclusive=False, max=1_000_000)
@@ -56,7 +61,15 @@ class WeightsSchema(_Strict):
 
 
 class ProfileSchema(_Strict):
-    """A team's security capacity and needs."""
+    """A team's security capacity and needs; customisation and isolation may be given the levels to accept."""
+
+    def __init__(self, *, customisation: Sequence[str] | None = None, isolation: Sequence[str] | None = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if customisation is not None:
+            self.fields["customisation"].validators = [validate.OneOf(list(customisation))]
+        if isolation is not None:
+            self.fields["isolation"].validators = [validate.OneOf(list(isolation))]
 
     security_hours_per_month = Number(
         required=True, validate=validate.Range(min=0, max=100_000),
@@ -111,3 +124,19 @@ profile_schema = ProfileSchema()
 # The README's example, also the example of the API document.
 PROFILE_EXAMPLE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low",
                    "isolation": "standard", "workload": {"max_duration_minutes": 60}, "name": "Payments API"}
+
+
+def profile_parser(kb: KnowledgeBase) -> Callable[[Any], Profile]:
+    """Read a profile as sent into a Profile, accepting the levels this knowledge base declares.
+
+    A profile that does not fit raises InvalidProfileError carrying marshmallow's field messages.
+    """
+    schema = ProfileSchema(customisation=tuple(kb.customisation_levels), isolation=tuple(kb.isolation_levels))
+
+    def parse(data: Any) -> Profile:
+        try:
+            return schema.load(data)
+        except ValidationError as exc:
+            raise InvalidProfileError(exc.messages) from None
+
+    return parse

@@ -28,7 +28,7 @@ from flask import Blueprint, Flask, current_app, g, redirect, render_template, r
 from .openapi import SAFE_METHODS
 from .problems import ApiProblem
 
-__all__ = ["Client", "Token", "bp", "client", "init_app", "owner_filter", "parse_tokens", "SCOPES"]
+__all__ = ["Client", "Token", "bp", "client", "init_app", "list_owner", "parse_tokens", "SCOPES"]
 
 SCOPES = ("read", "write", "list_all")
 DEFAULT_SCOPES = frozenset({"read", "write"})
@@ -179,11 +179,10 @@ def _identify() -> Client:
     return _bearer() or _proxy_user() or _session_client() or ANONYMOUS
 
 
-def owner_filter():
-    """What the lists show this caller: ANYONE (every assessment) or the caller's own name."""
-    from adapters.repository import ANYONE
+def list_owner() -> str | None:
+    """Whose assessments the lists show this caller: its own name, or None for everyone's."""
     who = client()
-    return ANYONE if who.may("list_all") else who.name
+    return None if who.may("list_all") else who.name
 
 
 def created_by() -> str | None:

@@ -25,14 +25,12 @@ import click
 from flask.cli import with_appcontext
 
 from advisor import ProfileError
-from advisor.snapshot import knowledge_snapshot
 
-from .api import knowledge_base, recommend
+from .extensions import advisor
 from .jsonbody import loads_strict
 from .markdown_report import render_markdown
-from .problems import ApiProblem
+from .messages import field_messages
 from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
-from .validation import field_messages
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
 
@@ -117,16 +115,9 @@ def advise_file(path: Path) -> dict:
     """The recommendation for one profile file, with the knowledge snapshot a report needs."""
     data = _read_profile(path)
     try:
-        result = recommend(data)
-    except ApiProblem as exc:
-        if exc.status != 422 or not exc.errors:
-            raise ProfileFileError(path, exc.detail) from None
+        return advisor().recommend(data, with_knowledge=True)
+    except ProfileError as exc:
         raise _invalid(path, exc.errors) from None
-    except ProfileError as exc:  # valid in shape, but names services the knowledge base does not hold
-        raise _invalid(path, exc.errors) from None
-    services = tuple(entry["service"] for entry in result["ranking"])
-    overlay = result["profile"].get("overlay")
-    return {**result, "knowledge": knowledge_snapshot(knowledge_base(), services, overlay)}
 
 
 def render_text(result: dict, width: int = 88) -> str:

@@ -14,8 +14,8 @@ from advisor.profile import WORKLOAD_PHRASES
 from advisor.scoring import VALUE_NAMES
 from schemas.compare import compare_form_schema
 
+from .messages import field_messages
 from .owners import actors_label
-from .validation import field_messages
 
 __all__ = ["LABELS", "FIELDS", "read_compare_form", "comparison_model"]
 

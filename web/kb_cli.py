@@ -8,12 +8,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from adapters.graph_files import load_knowledge_base
 from advisor import KnowledgeBase, KnowledgeBaseError
 from advisor.export import dot_text, graphml_text, node_link, summary
 from advisor.staleness import staleness_warning
 
-from .api import today
+from .extensions import today
+from .knowledge_loading import load_for_app
 
 __all__ = ["kb_cli"]
 
@@ -28,7 +28,7 @@ def _knowledge_base(path: Path | None) -> tuple[KnowledgeBase, str]:
     where = str(path) if path is not None else current_app.config["GRAPH_DATA"]
     try:
         if path is not None:
-            return load_knowledge_base(path), where
+            return load_for_app(path), where
         error = current_app.extensions.get("advisor.kb_error")
         if error is not None:
             raise error

@@ -1,17 +1,58 @@
-"""JSON-ready views of the knowledge base, built once per knowledge base and cached."""
+"""What the API and the form show of the knowledge base itself, built once when it loads.
+
+The knowledge base does not change while the app runs, so these answers are made at load
+(KnowledgeDocuments.build) and held as JSON bytes and read-only mappings; the request path only looks
+them up.
+"""
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from flask.json.provider import JSONProvider
 
 from advisor import KnowledgeBase, UnknownServiceError
 from advisor.export import node_link
 from schemas.knowledge import graph_schema
 
-__all__ = ["service_summaries", "service_detail", "layer_list", "graph_document", "form_choices"]
+__all__ = ["KnowledgeDocuments", "service_summaries", "service_detail", "layer_list", "graph_document",
+           "form_choices"]
 
 
-@lru_cache(maxsize=8)
+@dataclass(frozen=True)
+class KnowledgeDocuments:
+    """The knowledge base's read-only answers: JSON bodies of the API's GETs and the form's choices."""
+
+    services: bytes
+    service_details: Mapping[str, bytes]
+    layers: bytes
+    graph: bytes
+    form_choices: Mapping[str, tuple]
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, json: JSONProvider) -> "KnowledgeDocuments":
+        """Serialise every answer once with the app's JSON provider (the bytes jsonify would give)."""
+        def body(value) -> bytes:
+            return f"{json.dumps(value)}\n".encode()
+
+        return cls(
+            services=body(service_summaries(kb)),
+            service_details=MappingProxyType({sid: body(service_detail(kb, sid)) for sid in kb.services}),
+            layers=body(layer_list(kb)), graph=body(graph_document(kb)),
+            form_choices=MappingProxyType({k: tuple(v) for k, v in form_choices(kb).items()}),
+        )
+
+    def service(self, service_id: str) -> bytes:
+        """One service's detail; an id the knowledge base does not hold raises UnknownServiceError."""
+        try:
+            return self.service_details[service_id]
+        except KeyError:
+            raise UnknownServiceError(service_id) from None
+
+
 def service_summaries(kb: KnowledgeBase) -> dict:
+    """Every service with the burden it leaves the team (GET /api/v1/services)."""
     return {"services": [
         {"id": sid, "name": view.service.name, "model": view.service.model, "summary": view.service.summary,
          "default": view.service.default, "customisation": view.service.customisation,
@@ -20,8 +61,8 @@ def service_summaries(kb: KnowledgeBase) -> dict:
     ], "knowledge_base_version": kb.version}
 
 
-@lru_cache(maxsize=64)
 def service_detail(kb: KnowledgeBase, service_id: str) -> dict:
+    """One service's full responsibility split, with sources (GET /api/v1/services/<id>)."""
     view = kb.views.get(service_id)
     if view is None:
         raise UnknownServiceError(service_id)
@@ -51,8 +92,8 @@ def service_detail(kb: KnowledgeBase, service_id: str) -> dict:
     }
 
 
-@lru_cache(maxsize=8)
 def layer_list(kb: KnowledgeBase) -> dict:
+    """The layers in stack order, bottom first (GET /api/v1/layers)."""
     return {"layers": [
         {"id": l.id, "name": l.name, "description": l.description, "skills": list(l.skills),
          "runs_on": list(l.runs_on), "position": l.position, "hours_per_month": l.hours_per_month,
@@ -62,12 +103,11 @@ def layer_list(kb: KnowledgeBase) -> dict:
     ], "knowledge_base_version": kb.version}
 
 
-@lru_cache(maxsize=8)
 def graph_document(kb: KnowledgeBase) -> dict:
+    """The whole knowledge graph as node-link JSON (GET /api/v1/graph)."""
     return graph_schema.dump(node_link(kb))
 
 
-@lru_cache(maxsize=8)
 def form_choices(kb: KnowledgeBase) -> dict:
     """The choices the requirements form offers, each with id, name and description: levels, services, overlays.
 

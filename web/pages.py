@@ -5,16 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from advisor import ProfileError
-from advisor.compare import compare
 from schemas.profile_form import profile_form_schema
 
-from .api import knowledge_base
-from .assessments import save_assessment
+from . import auth, metrics
 from .compare_view import FIELDS as COMPARE_FIELDS
 from .compare_view import LABELS as COMPARE_LABELS
 from .compare_view import comparison_model, read_compare_form
-from .knowledge_views import form_choices
-from .problems import ApiProblem
+from .extensions import advisor, documents, knowledge_base
 from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
 
 bp = Blueprint("pages", __name__)
@@ -23,7 +20,7 @@ bp = Blueprint("pages", __name__)
 def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
     kb = knowledge_base()
     body = render_template("pages/form.html", values=values, errors=errors, labels=LABELS, field_id=field_id,
-                           **form_choices(kb), kb_version=kb.version)
+                           **documents().form_choices, kb_version=kb.version)
     return body, status
 
 
@@ -38,12 +35,10 @@ def submit():
     """Save the assessment and redirect (303) to its report; re-show the form (422) beside any bad field."""
     data = profile_form_schema.load(request.form)
     try:
-        assessment, _ = save_assessment(data)
-    except ApiProblem as exc:
-        if exc.status != 422 or not exc.errors:
-            raise
-        return _render_form(form_values(request.form), form_errors(exc.errors), 422)
-    except ProfileError as exc:  # a service or overlay the knowledge base does not hold
+        assessment, created = advisor().save(data, created_by=auth.created_by())
+        if created:
+            metrics.assessment_saved()
+    except ProfileError as exc:
         return _render_form(form_values(request.form), form_errors(exc.errors), 422)
     return redirect(url_for("reports.report", assessment_id=assessment.id), 303)
 
@@ -58,8 +53,8 @@ def compare_page():
     values = {name: request.args.get(name, "") for name in COMPARE_FIELDS}
     args, errors, status = read_compare_form(kb, request.args) if any(n in request.args for n in COMPARE_FIELDS) \
         else (None, {}, 200)
-    change = comparison_model(kb, compare(kb, args["from_"], args["to"], args["overlay"])) if args else None
-    choices = form_choices(kb)
+    change = comparison_model(kb, advisor().compare(args["from_"], args["to"], args["overlay"])) if args else None
+    choices = documents().form_choices
     return render_template("pages/compare.html", values=values, errors=errors, labels=COMPARE_LABELS,
                            field_id=field_id, services=choices["services"], overlays=choices["overlays"],
                            change=change, kb_version=kb.version), status

@@ -8,12 +8,16 @@ from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from advisor import AdvisorError, KnowledgeBaseError, ProfileError, UnknownServiceError
+from advisor import (
+    AdvisorError, CannotRerunError, IdempotencyConflict, InvalidProfileError, KnowledgeBaseError, ProfileError,
+    UnknownAssessmentError, UnknownOverlayError, UnknownServiceError,
+)
 
 from .jsonout import html_safe
+from .messages import field_paths
 
-__all__ = ["ApiProblem", "problem_body", "problem_response", "profile_problem", "register_error_handlers",
-           "wants_problem_json"]
+__all__ = ["ApiProblem", "invalid_detail", "problem_body", "problem_response", "profile_problem",
+           "register_error_handlers", "wants_problem_json"]
 
 log = logging.getLogger("advisor.errors")
 
@@ -26,8 +30,16 @@ class ApiProblem(Exception):
         self.status, self.title, self.detail, self.errors, self.headers = status, title, detail, errors, headers or {}
 
 
+def invalid_detail(messages) -> str:
+    """The sentence naming every field at fault: "2 fields are invalid: customisation, workload.memory_gb."."""
+    paths = sorted(set(field_paths(messages)))
+    return f"{len(paths)} field{'s are' if len(paths) != 1 else ' is'} invalid: {', '.join(paths)}."
+
+
 def profile_problem(exc: ProfileError) -> ApiProblem:
-    """The problem a profile the core refuses (an unknown service id, say) is answered with."""
+    """The problem a refused profile is answered with: a bad shape or level, or a service or overlay not held."""
+    if isinstance(exc, InvalidProfileError):
+        return ApiProblem(422, "Unprocessable Content", exc.detail or invalid_detail(exc.errors), exc.errors)
     return ApiProblem(422, "Invalid profile", "The profile has fields that cannot be used.", exc.errors)
 
 
@@ -88,6 +100,29 @@ def register_error_handlers(app: Flask) -> None:
     def _profile(exc: ProfileError):
         problem = profile_problem(exc)
         return _page_or_problem(problem.status, problem.title, problem.detail, problem.errors)
+
+    @app.errorhandler(UnknownAssessmentError)
+    def _unknown_assessment(exc: UnknownAssessmentError):
+        if request.blueprint == "reports":
+            return _page_or_problem(404, "Report not found", "No saved report has this address. Check the link, or "
+                                                             "make a new assessment from the form.")
+        return _page_or_problem(404, "Not Found", "No assessment has this id.")
+
+    @app.errorhandler(IdempotencyConflict)
+    def _idempotency_conflict(exc: IdempotencyConflict):
+        return _page_or_problem(422, "Idempotency key reused",
+                                "This Idempotency-Key was used before with a different request body; "
+                                f"it belongs to assessment {exc.existing.id}.")
+
+    @app.errorhandler(CannotRerunError)
+    def _cannot_rerun(exc: CannotRerunError):
+        return _page_or_problem(409, "Cannot rerun", "The saved profile cannot be ranked on the current knowledge base "
+                                "(it names what the knowledge base no longer holds).", exc.errors)
+
+    @app.errorhandler(UnknownOverlayError)
+    def _unknown_overlay(exc: UnknownOverlayError):
+        return _page_or_problem(404, "Unknown overlay",
+                                f"No organisation overlay with id {exc.overlay_id!r} is in the knowledge base.")
 
     @app.errorhandler(UnknownServiceError)
     def _unknown_service(exc: UnknownServiceError):

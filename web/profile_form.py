@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from .validation import field_messages
+from .messages import field_messages
 
 __all__ = ["DEFAULTS", "LABELS", "form_errors", "field_id", "form_values"]
 

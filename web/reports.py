@@ -19,12 +19,12 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
+from schemas.assessment import page_args_schema
 
-from .assessments import assessment_warnings, page_args_schema, store
 from . import auth, metrics, public_url, render_guard
+from .extensions import advisor, store
 from .markdown_report import render_markdown
 from .pdf import html_to_pdf
-from .problems import ApiProblem
 from .report_model import chosen_service, date_text, num, report_model, source_label
 from .validation import load_or_422
 
@@ -57,7 +57,7 @@ def _render_key(fmt: str, warnings: list[dict]) -> str:
 
 def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str | bytes]) -> bytes:
     """The stored rendering of this report, or a fresh one, stored for next time; storing never fails a reply."""
-    warnings = assessment_warnings(assessment)
+    warnings = advisor().assessment_warnings(assessment)
     key = _render_key(fmt, warnings)
     body = store().get_render(assessment.id, fmt, key)
     if body is not None:
@@ -96,14 +96,6 @@ def _store(assessment: Assessment, fmt: str, key: str, body: bytes) -> bytes:
         return body
 
 
-def _assessment_or_404(assessment_id: str) -> Assessment:
-    assessment = store().get(assessment_id) if len(assessment_id) <= 64 else None
-    if assessment is None:
-        raise ApiProblem(404, "Report not found", "No saved report has this address. Check the link, or make a new "
-                                                  "assessment from the form.")
-    return assessment
-
-
 def _render_report(assessment: Assessment, warnings: list[dict], for_pdf: bool = False) -> str:
     model = report_model(assessment.profile, assessment.result, created_at=assessment.created_at,
                          assessment_id=assessment.id, warnings=warnings)
@@ -115,7 +107,7 @@ def index():
     """Saved reports, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = store().list(limit=per_page, offset=(page - 1) * per_page, created_by=auth.owner_filter())
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
     rows = [{"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
              "chosen": chosen_service(a.result), "version": a.knowledge_base_version} for a in items]
     return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total)
@@ -124,7 +116,7 @@ def index():
 @bp.get("/<assessment_id>")
 def report(assessment_id: str):
     """The report of one saved assessment, as a printable page."""
-    assessment = _assessment_or_404(assessment_id)
+    assessment = advisor().get(assessment_id)
     return Response(_cached(assessment, "html", lambda warnings: _render_report(assessment, warnings)),
                     mimetype="text/html")
 
@@ -132,7 +124,7 @@ def report(assessment_id: str):
 @bp.get("/<assessment_id>.pdf")
 def report_pdf(assessment_id: str):
     """The same report as a PDF, made from the same HTML with the print stylesheet."""
-    assessment = _assessment_or_404(assessment_id)
+    assessment = advisor().get(assessment_id)
     pdf = _cached(assessment, "pdf", lambda warnings: html_to_pdf(
         _render_report(assessment, warnings, for_pdf=True), base_url=public_url.origin() + "/",
         static_folder=current_app.static_folder, static_url_path=request.script_root + current_app.static_url_path))
@@ -143,7 +135,7 @@ def report_pdf(assessment_id: str):
 @bp.get("/<assessment_id>.md")
 def report_markdown(assessment_id: str):
     """The report as a Markdown architecture decision record (MADR) for design reviews."""
-    assessment = _assessment_or_404(assessment_id)
+    assessment = advisor().get(assessment_id)
     text = _cached(assessment, "md", lambda warnings: render_markdown(
         assessment.profile, assessment.result, created_at=assessment.created_at, assessment_id=assessment.id,
         warnings=warnings, report_url=public_url.link(url_for("reports.report", assessment_id=assessment.id))))

@@ -4,32 +4,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from .problems import ApiProblem
+from .messages import field_paths
+from .problems import ApiProblem, invalid_detail
 
-__all__ = ["load_or_422", "load_query_or_400", "field_paths", "field_messages"]
-
-
-def field_paths(messages, prefix: str = "") -> list[str]:
-    """Dotted paths of every field named in marshmallow's nested messages."""
-    if not isinstance(messages, dict):
-        return [prefix or "(body)"]
-    paths = []
-    for key, value in messages.items():
-        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
-        paths.extend(field_paths(value, path))
-    return paths
-
-
-def field_messages(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages flattened to {dotted field path: [messages]}."""
-    if not isinstance(messages, dict):
-        return {prefix or "(body)": [str(m) for m in messages]}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
-        for field, texts in field_messages(value, path).items():
-            flat.setdefault(field, []).extend(texts)
-    return flat
+__all__ = ["load_or_422", "load_query_or_400"]
 
 
 def load_or_422(schema: Schema, data):
@@ -37,10 +15,7 @@ def load_or_422(schema: Schema, data):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        paths = sorted(set(field_paths(exc.messages)))
-        raise ApiProblem(422, "Unprocessable Content",
-                         f"{len(paths)} field{'s are' if len(paths) != 1 else ' is'} invalid: {', '.join(paths)}.",
-                         errors=exc.messages) from None
+        raise ApiProblem(422, "Unprocessable Content", invalid_detail(exc.messages), errors=exc.messages) from None
 
 
 def load_query_or_400(schema: Schema, args: MultiDict):
