@@ -55,12 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         or public_url.default_public_url(os.environ.get("ADVISOR_BIND", "127.0.0.1:8000")),
         # Host names the service answers to; others get 400. Links never come from the Host header either way.
         TRUSTED_HOSTS=[h.strip() for h in os.environ.get("ADVISOR_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
-        # A report render that takes longer is thrown away (never stored half-made); inside gunicorn's timeout.
-        RENDER_DEADLINE=float(os.environ.get("ADVISOR_RENDER_DEADLINE")
-                              or render_guard.default_deadline(_env_int("ADVISOR_TIMEOUT", 30))),
+        # How long a request waits for another worker's render of the same report; inside gunicorn's timeout.
+        RENDER_WAIT=float(os.environ.get("ADVISOR_RENDER_WAIT")
+                          or render_guard.default_wait(_env_int("ADVISOR_TIMEOUT", 30))),
         # A batch stops here and says it is incomplete rather than being cut off by the worker timeout.
         ADVISOR_BATCH_DEADLINE=float(os.environ.get("ADVISOR_BATCH_DEADLINE")
-                                     or render_guard.default_deadline(_env_int("ADVISOR_TIMEOUT", 30))),
+                                     or render_guard.default_wait(_env_int("ADVISOR_TIMEOUT", 30))),
         LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
         ACCESS_LOG=True,
     )

@@ -24,8 +24,8 @@ REQUESTS = Counter("advisor_http_requests", "HTTP requests answered, by method, 
                    ["method", "route", "status"])
 LATENCY = Histogram("advisor_http_request_duration_seconds", "Time to answer an HTTP request, by method and route.",
                     ["method", "route"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-RENDERS = Counter("advisor_report_renders", "Report renderings made, by format and outcome (stored; too_slow: past "
-                  "the deadline, discarded; failed).", ["format", "outcome"])
+RENDERS = Counter("advisor_report_renders", "Report renderings made, by format and outcome (stored; interrupted: "
+                  "stopped by the worker timeout, discarded; failed).", ["format", "outcome"])
 RENDER_SECONDS = Histogram("advisor_report_render_duration_seconds", "Time to render a report, by format.",
                            ["format"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30))
 SAVED = Counter("advisor_assessments_saved", "Assessments saved (idempotent replays are not counted).")

@@ -4,7 +4,7 @@ A saved report renders only from its stored assessment and knowledge snapshot, s
 once and the bytes are stored (the report_renders table) and served from then on. The key of a rendering
 is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus the
 staleness warning as of today and the configured public URL; nothing a request sends changes it. A render
-is kept only when it finished inside its deadline, and one report and format renders once at a time
+the worker timeout interrupted is never kept, and one report and format renders once at a time
 (web/render_guard.py).
 """
 from __future__ import annotations
@@ -62,25 +62,21 @@ def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str
     body = store().get_render(assessment.id, fmt, key)
     if body is not None:
         return body
-    deadline = current_app.config["RENDER_DEADLINE"]
-    started = time.monotonic()
-    with render_guard.one_at_a_time(current_app.instance_path, f"{assessment.id}.{fmt}", wait=deadline):
+    wait = current_app.config["RENDER_WAIT"]
+    with render_guard.one_at_a_time(current_app.instance_path, f"{assessment.id}.{fmt}", wait=wait):
         body = store().get_render(assessment.id, fmt, key)  # rendered by another worker while this one waited
         if body is not None:
             return body
-        remaining = deadline - (time.monotonic() - started)
-        if remaining <= 0:
-            raise render_guard.RenderTooSlow(deadline)
-        render_started = time.monotonic()
+        started = time.monotonic()
         outcome = "failed"
         try:
-            body = render_guard.within_deadline(lambda: _as_bytes(render(warnings)), remaining)
+            body = render_guard.whole_render(lambda: _as_bytes(render(warnings)))
             outcome = "stored"
-        except render_guard.RenderTooSlow:
-            outcome = "too_slow"
+        except SystemExit:
+            outcome = "interrupted"
             raise
         finally:
-            metrics.render_observed(fmt, time.monotonic() - render_started, outcome)
+            metrics.render_observed(fmt, time.monotonic() - started, outcome)
         return _store(assessment, fmt, key, body)
 
 
