@@ -10,9 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA
 from adapters.repository import AssessmentStore
-from web import (api, apidocs, assessments, auth, extensions, health, kb_cli, metrics, pages, public_url, render_guard,
-                 reports, requestlog, security)
+from web import (api, apidocs, assessments, auth, extensions, health, iac_api, kb_cli, metrics, pages, public_url,
+                 render_guard, reports, requestlog, security)
 from web.cli import advise
+from web.review_cli import review_command
 from web.jsonout import HtmlSafeJSONProvider
 from web.knowledge_loading import load_or_defer
 from web.problems import register_error_handlers
@@ -36,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADVISOR_BATCH_LIMIT=_env_int("ADVISOR_BATCH_LIMIT", 1_000),
         ADVISOR_MAX_BATCH_BODY_BYTES=_env_int("ADVISOR_MAX_BATCH_BODY_BYTES", 5_000_000),
         MIGRATE_ON_START=os.environ.get("ADVISOR_MIGRATE_ON_START", "1") != "0",
+        # infrastructure files sent for a review: several MB of Terraform plan are common
+        ADVISOR_MAX_IAC_BODY_BYTES=_env_int("ADVISOR_MAX_IAC_BODY_BYTES", 25_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
@@ -96,11 +99,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     health.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)
+    app.register_blueprint(iac_api.bp)
     app.register_blueprint(apidocs.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(reports.bp)
     app.cli.add_command(kb_cli.kb_cli)
     app.cli.add_command(advise)
+    app.cli.add_command(review_command)
     register_error_handlers(app)
 
     return app

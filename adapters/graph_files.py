@@ -1,6 +1,7 @@
 """Read graph_data/ from disk, check each file against its schema, and build the knowledge base."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -11,7 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from advisor import GraphDocuments, KnowledgeBase, KnowledgeBaseError, build_knowledge_base
 from schemas.graph_data import (
-    IncidentsFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
+    IncidentsFileSchema, InstanceFamiliesFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
 )
 
 __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
@@ -108,10 +109,14 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
     # Organisation overlays are optional: a knowledge base without overlays/ simply has none.
     overlay_paths = sorted((root / "overlays").glob("*.toml"))
     overlays = [(f"overlays/{p.name}", read(f"overlays/{p.name}", OverlayFileSchema())) for p in overlay_paths]
+    # Optional too: without it, no instance type is taken to bring a GPU.
+    families = (read("instance_families.toml", InstanceFamiliesFileSchema())["families"]
+                if (root / "instance_families.toml").is_file() else [])
     docs = GraphDocuments(meta=("knowledge_base.toml", meta), layers=("layers.toml", layers),
                           incidents=("incidents.toml", incidents), services=services,
                           digest=digest.hexdigest(), files=files, overlays=overlays)
-    return build_knowledge_base(docs)
+    kb = build_knowledge_base(docs)
+    return dataclasses.replace(kb, instance_families={row["family"]: row for row in families})
 
 
 def _first_error(messages, prefix: str = "") -> tuple[str, str]:

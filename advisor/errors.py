@@ -1,7 +1,8 @@
 """The one exception family of the advisor core; the web layer maps each to a status."""
 
 __all__ = ["AdvisorError", "KnowledgeBaseError", "UnknownServiceError", "UnknownOverlayError", "ProfileError",
-           "InvalidProfileError", "UnknownAssessmentError", "IdempotencyConflict", "CannotRerunError"]
+           "InvalidProfileError", "UnknownAssessmentError", "IdempotencyConflict", "CannotRerunError",
+           "SourceFileError"]
 
 
 class AdvisorError(Exception):
@@ -81,3 +82,16 @@ class CannotRerunError(AdvisorError):
     def __init__(self, errors: dict):
         self.errors = errors
         super().__init__(_messages_text(errors))
+
+
+class SourceFileError(AdvisorError):
+    """An infrastructure-code file that cannot be read: too large, too deep, malformed or not UTF-8.
+
+    ``source`` is the file's name as given, ``index`` its place in the request (when it came in one).
+    """
+
+    def __init__(self, source: str, problem: str, index: int | None = None):
+        self.source = source
+        self.problem = problem
+        self.index = index
+        super().__init__(f"{source}: {problem}")

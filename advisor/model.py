@@ -208,3 +208,5 @@ class KnowledgeBase:
     files: dict[str, str] = field(default_factory=dict)
     overlays: dict[str, Overlay] = field(default_factory=dict)
     overlay_views: dict[str, dict[str, ServiceView]] = field(default_factory=dict)
+    # EC2 instance family -> its row of instance_families.toml (accelerator, note, source)
+    instance_families: dict[str, dict] = field(default_factory=dict)

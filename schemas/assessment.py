@@ -1,6 +1,7 @@
 """Saved assessments: one assessment, the paginated list, and the list's query arguments."""
 from marshmallow import Schema, fields, validate
 
+from .iac import SavedReviewSchema
 from .recommendation import RecommendationSchema
 from .warning import WarningSchema
 
@@ -40,6 +41,9 @@ class AssessmentSchema(Schema):
     links = fields.Nested(AssessmentLinksSchema, required=True)
     warnings = fields.List(fields.Nested(WarningSchema), required=True, metadata={
         "description": "Empty, or a stale_knowledge_base warning when the knowledge it was made with is older than allowed."})
+    review = fields.Nested(SavedReviewSchema, metadata={
+        "description": "Only on a design review saved from infrastructure code (POST /api/v1/reviews with save): "
+                       "where each profile value came from, the services in use, and the verdict."})
 
 
 class AssessmentSummarySchema(Schema):

@@ -3,7 +3,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from advisor.profile import WORKLOAD_CHOICES
 
-__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema"]
+__all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema",
+           "InstanceFamiliesFileSchema"]
 
 ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be lower-case letters, digits and underscores")
 # AWS documentation, AWS's own sites, and files in AWS's own GitHub organisation (some newer
@@ -183,3 +184,27 @@ class OverlayFileSchema(_Strict):
     description = fields.String(load_default="")
     parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
     reassign = fields.List(fields.Nested(ReassignmentSchema), required=True, validate=validate.Length(min=1))
+
+
+class InstanceFamilySchema(_Strict):
+    """One EC2 instance family with accelerators, and the AWS page that says so."""
+
+    family = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9-]*$", error="must be an instance family as instance types begin with, such as g5"))
+    accelerator = fields.String(required=True, validate=validate.OneOf(["gpu"]))
+    note = fields.String(required=True, validate=validate.Length(min=1))
+    source = Source(required=True)
+
+
+class InstanceFamiliesFileSchema(_Strict):
+    """instance_families.toml: the families whose instance types bring a GPU."""
+
+    families = fields.List(fields.Nested(InstanceFamilySchema), required=True)
+
+    @validates_schema
+    def _each_family_once(self, data, **kwargs):
+        seen = set()
+        for index, row in enumerate(data.get("families", [])):
+            if row["family"] in seen:
+                raise ValidationError({index: {"family": [f"{row['family']!r} is listed twice"]}}, "families")
+            seen.add(row["family"])

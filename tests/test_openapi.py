@@ -68,7 +68,8 @@ def test_the_document_covers_health_and_the_whole_api(spec):
         "/healthz", "/api/v1/openapi.json", "/api/v1/recommendations", "/api/v1/services",
         "/api/v1/services/{service_id}", "/api/v1/layers", "/api/v1/assessments",
         "/api/v1/assessments/{assessment_id}", "/api/v1/recommendations/batch", "/api/v1/compare",
-        "/api/v1/graph", "/api/v1/assessments/{assessment_id}/rerun"}
+        "/api/v1/graph", "/api/v1/assessments/{assessment_id}/rerun", "/api/v1/profiles/from-iac",
+        "/api/v1/reviews"}
 
 
 def test_request_bodies_come_from_the_profile_schema_with_an_example(spec):

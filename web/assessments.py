@@ -37,12 +37,15 @@ def links(assessment_id: str) -> dict:
 def assessment_json(assessment: Assessment) -> dict:
     """A saved assessment as the API shows it; warnings are judged now, against the knowledge it was made with."""
     warnings = advisor().assessment_warnings(assessment)
-    recommendation = {k: v for k, v in assessment.result.items() if k != "knowledge"}
+    recommendation = {k: v for k, v in assessment.result.items() if k not in ("knowledge", "review")}
     recommendation["profile"] = assessment.profile
     recommendation["warnings"] = warnings
-    return {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
+    body = {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
             "created_by": assessment.created_by, "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
+    if "review" in assessment.result:  # a saved design review
+        body["review"] = assessment.result["review"]
+    return body
 
 
 def _summary_json(assessment: Assessment) -> dict:

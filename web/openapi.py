@@ -39,6 +39,8 @@ class Reply:
     example: Any = None  # a value, or a callable run in the application to make one
     headers: tuple[str, ...] = ()  # names of components.headers
     media_type: str = "application/json"
+    # other media types the same answer comes in (by Accept), each a text document: (media type, example)
+    alternatives: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,10 @@ def _operation(doc: _Doc, method: str, rule: Rule) -> dict:
         content = {"schema": reply.schema} if reply.schema is not None else {"schema": {"type": "object"}}
         if reply.example is not None:
             content["example"] = _example(reply.example)
-        responses[status] = {"description": reply.description, "content": {reply.media_type: content},
+        contents = {reply.media_type: content}
+        for media_type, example in reply.alternatives:
+            contents[media_type] = {"schema": {"type": "string"}, "example": _example(example)}
+        responses[status] = {"description": reply.description, "content": contents,
                              "headers": {h: h for h in ("X-Request-ID", *reply.headers)}}
     for status in sorted(errors):
         responses[status] = _PROBLEMS[status][0]

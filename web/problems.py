@@ -12,6 +12,7 @@ from advisor import (
     AdvisorError, CannotRerunError, IdempotencyConflict, InvalidProfileError, KnowledgeBaseError, ProfileError,
     UnknownAssessmentError, UnknownOverlayError, UnknownServiceError,
 )
+from advisor.errors import SourceFileError
 
 from .jsonout import html_safe
 from .messages import field_paths
@@ -100,6 +101,11 @@ def register_error_handlers(app: Flask) -> None:
     def _profile(exc: ProfileError):
         problem = profile_problem(exc)
         return _page_or_problem(problem.status, problem.title, problem.detail, problem.errors)
+
+    @app.errorhandler(SourceFileError)
+    def _source_file(exc: SourceFileError):
+        where = {str(exc.index): {"content": [str(exc)]}} if exc.index is not None else {"content": [str(exc)]}
+        return _page_or_problem(422, "Unreadable file", str(exc), {"sources": where})
 
     @app.errorhandler(UnknownAssessmentError)
     def _unknown_assessment(exc: UnknownAssessmentError):
