@@ -105,27 +105,29 @@ def test_an_unknown_format_is_a_usage_error(runner, profile_file):
 def overlay_file(tmp_path, profile):
     path = tmp_path / "orders.json"
     path.write_text(json.dumps({**profile, "name": "Orders", "overlay": "platform_team",
-                                "services": ["ecs", "eks", "lambda"]}))
+                                "services": ["cluster", "machines", "functions"]}))
     return path
 
 
-def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service(runner, overlay_file):
-    result = runner.invoke(args=["advise", str(overlay_file)])
+def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service(fixture_runner, overlay_file):
+    result = fixture_runner.invoke(args=["advise", str(overlay_file)])
     assert result.exit_code == 0, result.output
     assert "Three parties: AWS, Platform team and the team." in " ".join(result.output.split())
     ranked = {line.split(":")[0].split(". ", 1)[1]: line for line in result.output.splitlines() if line[:2] in
               ("1.", "2.", "3.")}
-    assert ranked["Amazon ECS on EC2"].endswith("; Platform team takes 22 hours off the team")
-    assert ranked["Amazon EKS (managed node groups)"].endswith("; Platform team takes 19 hours off the team")
-    assert "Platform team" not in ranked["AWS Lambda"]
+    # the fixture's platform team takes the instance OS (10 h) and the runtime (5 h) on Cluster, the OS on Machines
+    assert ranked["Cluster"].endswith("; Platform team takes 15 hours off the team")
+    assert ranked["Machines"].endswith("; Platform team takes 10 hours off the team")
+    assert "Platform team" not in ranked["Functions"]
 
 
-def test_md_with_an_overlay_has_the_party_act_in_the_incidents_it_owns(runner, overlay_file):
-    result = runner.invoke(args=["advise", str(overlay_file), "--format", "md"])
+def test_md_with_an_overlay_has_the_party_act_in_the_incidents_it_owns(fixture_runner, overlay_file):
+    result = fixture_runner.invoke(args=["advise", str(overlay_file), "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" \
+    assert "| Cluster | AWS and Platform team act | none | Instance operating system (Platform team) |" \
         in result.output
-    assert "Platform team takes instance operating system and its patching (16 h)" in result.output
+    assert "Platform team takes instance operating system (10 h), container and language runtime (5 h)" \
+        in result.output
 
 
 @pytest.mark.parametrize("today, stale", [("2026-12-01", False), ("2027-08-01", True)])

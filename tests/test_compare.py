@@ -57,17 +57,17 @@ def test_the_burden_change_is_the_hours_taken_back_minus_the_hours_handed_over(k
         kb.views[new].burden_hours - kb.views[old].burden_hours)
 
 
-def test_moving_from_ecs_to_fargate_hands_over_the_instances_and_half_the_data_work(kb):
-    result = compare(kb, "ecs", "fargate")
+def test_moving_from_instances_to_serverless_containers_hands_over_the_os_and_half_the_runtime(fixture_kb):
+    result = compare(fixture_kb, "cluster", "tasks")
     handed = {l["id"]: l for l in result["handed_to_aws"]}
-    assert list(handed) == ["guest_os", "container_runtime", "capacity", "data"]
-    assert handed["guest_os"]["hours_per_month"] == 16
-    assert (handed["data"]["from_owner"], handed["data"]["to_owner"], handed["data"]["hours_per_month"]) == \
-        ("customer", "shared", 2)
+    assert list(handed) == ["guest_os", "runtime"]
+    assert handed["guest_os"]["hours_per_month"] == 10
+    assert (handed["runtime"]["from_owner"], handed["runtime"]["to_owner"], handed["runtime"]["hours_per_month"]) == \
+        ("customer", "shared", 2.5)
     assert result["taken_back"] == []
-    assert result["burden_change_hours_per_month"] == -32
-    assert result["patching_staff_change"] == -1.5
-    assert "hands 4 layers (32 hours a month) to AWS" in result["summary"]
+    assert result["burden_change_hours_per_month"] == -12.5
+    assert result["patching_staff_change"] == -1.25
+    assert "hands 2 layers (12.5 hours a month) to AWS" in result["summary"]
 
 
 def test_a_shared_layer_counts_only_the_teams_share(kb):
@@ -146,20 +146,20 @@ def test_a_layer_of_no_hours_still_moves_by_its_owner():
 
 # -- the API ---------------------------------------------------------------------------------
 
-def test_the_compare_endpoint_answers_the_documented_shape(client):
-    response = client.get("/api/v1/compare?from=ecs&to=fargate")
+def test_the_compare_endpoint_answers_the_documented_shape(fixture_client):
+    response = fixture_client.get("/api/v1/compare?from=cluster&to=tasks")
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["from"], body["to"], body["burden_change_hours_per_month"]) == ("ecs", "fargate", -32)
+    assert (body["from"], body["to"], body["burden_change_hours_per_month"]) == ("cluster", "tasks", -12.5)
     assert CompareResponseSchema().validate(body) == {}
     assert {"id", "name", "hours_per_month", "from_owner", "to_owner", "from_source", "to_source"} <= \
         set(body["handed_to_aws"][0])
 
 
-def test_the_endpoint_swapped_negates_the_burden_change(client):
-    there = client.get("/api/v1/compare?from=ec2&to=lambda").get_json()
-    back = client.get("/api/v1/compare?to=ec2&from=lambda").get_json()
-    assert there["burden_change_hours_per_month"] == -back["burden_change_hours_per_month"] == -55
+def test_the_endpoint_swapped_negates_the_burden_change(fixture_client):
+    there = fixture_client.get("/api/v1/compare?from=machines&to=functions").get_json()
+    back = fixture_client.get("/api/v1/compare?to=machines&from=functions").get_json()
+    assert there["burden_change_hours_per_month"] == -back["burden_change_hours_per_month"] == -23
     assert ids(there["handed_to_aws"]) == ids(back["taken_back"])
 
 

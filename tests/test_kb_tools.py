@@ -77,13 +77,13 @@ def test_get_graph_returns_node_link_json_that_reads_back(client, kb):
     assert every_cited_source(kb) <= sources_in(data)
 
 
-def test_kb_check_prints_version_counts_and_every_burden(runner, kb):
-    result = runner.invoke(args=["kb", "check"])
+def test_kb_check_prints_version_counts_and_every_burden(fixture_runner, fixture_kb):
+    result = fixture_runner.invoke(args=["kb", "check"])
     assert result.exit_code == 0, result.output
-    assert f"Version {kb.version}, reviewed on {kb.reviewed_on.isoformat()}" in result.output
-    assert "15 layers, 8 services (4 ranked by default)" in result.output
-    assert re.search(r"^  ecs\s+66\.0 h  1\.50  default  services/ecs\.toml$", result.output, re.M)
-    assert "on ecs, Platform team takes guest_os, container_runtime (22 team hours a month)" in result.output
+    assert f"Version {fixture_kb.version}, reviewed on {fixture_kb.reviewed_on.isoformat()}" in result.output
+    assert "7 layers, 4 services (3 ranked by default)" in result.output
+    assert re.search(r"^  machines\s+28\.0 h  1\.50  default  services/machines\.toml$", result.output, re.M)
+    assert "on cluster, Platform team takes guest_os, runtime (15 team hours a month)" in result.output
 
 
 def test_kb_check_as_json_gives_the_summary(runner, kb):

@@ -71,19 +71,20 @@ def test_a_shared_layer_moves_only_the_teams_part_and_aws_keeps_its_own(graph_co
     assert data["hours_per_month"] == kb.layers["data"].hours_per_month * kb.services["fargate"].ownership["data"].team_share
 
 
-def test_with_an_overlay_the_ranking_and_its_reasons_show_three_parties(kb):
-    plain = {r.service: r for r in rank(kb, replace(BASE, services=("ecs", "fargate"))).ranking}
-    rec = rank(kb, replace(BASE, services=("ecs", "fargate"), overlay="platform_team"))
-    ecs = next(r for r in rec.ranking if r.service == "ecs")
-    assert rec.overlay == {"id": "platform_team", "name": "A central platform team runs the container hosts",
+def test_with_an_overlay_the_ranking_and_its_reasons_show_three_parties(fixture_kb):
+    plain = {r.service: r for r in rank(fixture_kb, replace(BASE, services=("cluster", "tasks"))).ranking}
+    rec = rank(fixture_kb, replace(BASE, services=("cluster", "tasks"), overlay="platform_team"))
+    cluster = next(r for r in rec.ranking if r.service == "cluster")
+    assert rec.overlay == {"id": "platform_team", "name": "A platform team runs the instances",
                            "parties": [{"id": "platform", "name": "Platform team"}]}
-    assert {e["party_name"] for e in ecs.party_owns} == {"Platform team"}
-    assert ecs.burden_hours_per_month == plain["ecs"].burden_hours_per_month - 22
-    assert ecs.score > plain["ecs"].score
-    assert any(r.startswith("Platform team would own 22 hours a month") for r in ecs.reasons)
+    assert {e["party_name"] for e in cluster.party_owns} == {"Platform team"}
+    # the party takes the instance OS (10 h) and the runtime (5 h)
+    assert cluster.burden_hours_per_month == plain["cluster"].burden_hours_per_month - 15
+    assert cluster.score > plain["cluster"].score
+    assert any(r.startswith("Platform team would own 15 hours a month") for r in cluster.reasons)
     assert any("Platform team patches the instance operating system" in r and "no patching staff" in r
-               for r in ecs.reasons)
-    assert not any(r.startswith("AWS patches") for r in ecs.reasons)
+               for r in cluster.reasons)
+    assert not any(r.startswith("AWS patches") for r in cluster.reasons)
 
 
 def test_an_unknown_overlay_is_refused_by_name(kb):
@@ -104,11 +105,12 @@ def test_the_snapshot_records_the_party_as_owner_for_reports(kb):
     assert knowledge_snapshot(kb, ("ecs",))["matrix"]["guest_os"]["ecs"]["owner"] == "customer"
 
 
-def test_the_api_ranks_with_an_overlay_and_names_the_overlay_field_when_unknown(client, profile):
+def test_the_api_ranks_with_an_overlay_and_names_the_overlay_field_when_unknown(fixture_client, profile):
+    client = fixture_client
     body = client.post("/api/v1/recommendations", json={**profile, "overlay": "platform_team"}).get_json()
-    ecs = next(r for r in body["ranking"] if r["service"] == "ecs")
-    assert {e["id"] for e in ecs["party_owns"]} == {"guest_os", "container_runtime"}
-    assert ecs["party_hours_per_month"] == 22
+    machines = next(r for r in body["ranking"] if r["service"] == "machines")
+    assert {e["id"] for e in machines["party_owns"]} == {"guest_os"}
+    assert machines["party_hours_per_month"] == 10
     assert body["overlay"]["id"] == "platform_team" and body["profile"]["overlay"] == "platform_team"
     for bad in ("skunkworks", "Not An Id"):
         response = client.post("/api/v1/recommendations", json={**profile, "overlay": bad})

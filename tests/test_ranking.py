@@ -119,13 +119,13 @@ def test_the_same_profile_gives_the_same_answer_byte_for_byte(kb):
     assert a == b
 
 
-def test_the_justification_lists_team_and_aws_layers_burden_and_reasons(kb):
-    ec2 = by_id(rank(kb, BASE))["ec2"]
-    assert {e["id"] for e in ec2.team_owns} >= {"guest_os", "application_code", "iam"}
-    assert {e["id"] for e in ec2.aws_owns} == {"facilities", "hardware", "virtualization", "host_os"}
-    assert ec2.burden_hours_per_month == sum(e["hours_per_month"] for e in ec2.team_owns)
-    assert any("86 hours a month" in r and "20 hours" in r for r in ec2.reasons)
-    assert any("patches the instance operating system" in r for r in ec2.reasons)
+def test_the_justification_lists_team_and_aws_layers_burden_and_reasons(fixture_kb):
+    machines = by_id(rank(fixture_kb, BASE))["machines"]
+    assert {e["id"] for e in machines.team_owns} == {"guest_os", "runtime", "orchestration", "code", "iam"}
+    assert {e["id"] for e in machines.aws_owns} == {"hardware", "host_os"}
+    assert machines.burden_hours_per_month == sum(e["hours_per_month"] for e in machines.team_owns) == 28
+    assert any("28 hours a month" in r and "20 hours" in r for r in machines.reasons)
+    assert any("patches the instance operating system" in r for r in machines.reasons)
 
 
 def test_the_score_breakdown_adds_up_to_the_score(kb):

@@ -12,9 +12,17 @@ from web.charts import stack_chart
 from web.owners import actors_label, owner_label
 
 HTML = {"Accept": "text/html"}
-ALL_SERVICES = ["ec2", "ecs", "ecs_managed_instances", "eks", "eks_fargate", "fargate", "lambda",
-                "lambda_managed_instances"]
-LAYERS = 15
+# The fixture knowledge base: its platform team takes the instance OS and the runtime on Cluster, the
+# instance OS on Machines, and the team's half of the shared runtime on Tasks.
+ALL_SERVICES = ["cluster", "functions", "machines", "tasks"]
+DEFAULT_SERVICES = 3
+LAYERS = 7
+
+
+@pytest.fixture
+def client(fixture_client):
+    """Every report here is made on the fixture knowledge base."""
+    return fixture_client
 
 
 @pytest.fixture
@@ -39,28 +47,27 @@ def test_the_report_of_an_overlay_assessment_shows_aws_the_party_and_the_team(cl
     assert "Three parties share the work here: AWS, Platform team and the team." in text
     # the ranking names the hours the party takes from each service
     ranking = text.split('<table class="ranking', 1)[1].split("</table>", 1)[0]
-    assert "Taken by Platform team" in ranking and "22 h, 2 layers" in ranking and "19 h, 3 layers" in ranking
+    assert "Taken by Platform team" in ranking and "15 h, 2 layers" in ranking and "10 h, 1 layer" in ranking
     # each service lists what the party took over, with hours and the overlay's note
-    assert "What Platform team would take over on Amazon ECS on EC2, 22 hours a month the team does not carry" in text
-    assert "The platform team patches the container-instance AMI" in text
+    assert "What Platform team would take over on Cluster, 15 hours a month the team does not carry" in text
+    assert "The platform team patches the cluster's instances and runtime." in text
     # the matrix: the party's layers in their own style, named, with a legend
     cells = dict(((kind, label) for kind, label in matrix_cells(html)))
     assert cells["party"] == "Platform team" and cells["party-shared"] == "Platform team + AWS"
     assert '<span class="owner owner--party">Platform team</span>' in html
     # the stacked diagrams: a third band, below the team's heavy line and above AWS's dashed one
-    assert "Platform team takes 2: Container runtime and agent, Instance operating system and its patching." in text
-    assert "Platform team · 16 h" in text
+    assert "Platform team takes 2: Container and language runtime, Instance operating system." in text
+    assert "Platform team · 10 h" in text
     # incidents: the party acts where it owns the layer the flaw hit
-    runc = text.split("runc container breakout", 1)[1].split("</table>", 1)[0]
-    ecs_row = runc.split("Amazon ECS on EC2</th>", 1)[1].split("</tr>", 1)[0]
-    assert "Platform team acts" in ecs_row and "Container runtime and agent (Platform team)" in ecs_row
+    kernel = text.split("A kernel flaw", 1)[1].split("</table>", 1)[0]
+    cluster_row = kernel.split("Cluster</th>", 1)[1].split("</tr>", 1)[0]
+    assert "AWS and Platform team act" in cluster_row and "Instance operating system (Platform team)" in cluster_row
     assert_no_inline_code(html)
 
 
-def test_an_eight_service_matrix_has_one_cell_per_layer_and_service(client, overlaid):
+def test_the_matrix_has_one_cell_per_layer_and_service(client, overlaid):
     html = client.get(overlaid["links"]["report_html"], headers=HTML).get_data(as_text=True)
     assert len(matrix_cells(html)) == LAYERS * len(ALL_SERVICES)
-    assert '<table class="matrix matrix--wide">' in html
     assert html.count('class="chart chart--stack"') == len(ALL_SERVICES)
 
 
@@ -69,13 +76,13 @@ def test_the_markdown_record_of_an_overlay_assessment_lists_what_the_party_takes
     assert response.status_code == 200
     md = response.get_data(as_text=True)
     assert "Three parties share the work: AWS, Platform team and the team." in md
-    assert "* Who else runs part of the platform: A central platform team runs the container hosts" in md
-    ecs = md.split("### Amazon ECS on EC2\n", 1)[1].split("###", 1)[0]
-    assert ("* Good, because Platform team takes instance operating system and its patching (16 h), container "
-            "runtime and agent (6 h) off the team: 22 hours a month the team does not carry.") in ecs
-    eks = md.split("### Amazon EKS (managed node groups)\n", 1)[1].split("###", 1)[0]
-    assert "instance operating system and its patching (shared with AWS, 8 h)" in eks
-    assert "| Amazon ECS on EC2 | Platform team acts | none | Container runtime and agent (Platform team) |" in md
+    assert "* Who else runs part of the platform: A platform team runs the instances" in md
+    cluster = md.split("### Cluster\n", 1)[1].split("###", 1)[0]
+    assert ("* Good, because Platform team takes instance operating system (10 h), container and language runtime "
+            "(5 h) off the team: 15 hours a month the team does not carry.") in cluster
+    tasks = md.split("### Tasks\n", 1)[1].split("###", 1)[0]
+    assert "container and language runtime (shared with AWS, 2.5 h)" in tasks
+    assert "| Cluster | AWS and Platform team act | none | Instance operating system (Platform team) |" in md
 
 
 @pytest.mark.slow
@@ -100,11 +107,11 @@ def test_a_report_saved_before_overlays_existed_still_renders(client, profile):
         assert client.get(f"/reports/{old.id}{suffix}", headers=HTML).status_code == 200
     html = client.get(f"/reports/{old.id}", headers=HTML).get_data(as_text=True)
     assert "Taken by" not in html and "Three parties" not in html
-    assert len(matrix_cells(html)) == LAYERS * 4
+    assert len(matrix_cells(html)) == LAYERS * DEFAULT_SERVICES
 
 
 def test_an_owner_no_label_is_known_for_still_renders_in_words(client, profile):
-    saved = client.post("/api/v1/assessments", json={**profile, "overlay": "platform_team", "services": ["ecs"]}
+    saved = client.post("/api/v1/assessments", json={**profile, "overlay": "platform_team", "services": ["cluster"]}
                         ).get_json()
     store = client.application.extensions["advisor.store"]
     result = copy.deepcopy(store.get(saved["id"]).result)
@@ -113,9 +120,9 @@ def test_an_owner_no_label_is_known_for_still_renders_in_words(client, profile):
     for entry in result["ranking"]:
         entry["party_owns"] = []
     matrix = result["knowledge"]["matrix"]
-    matrix["guest_os"]["ecs"] = {"owner": "party:ops_guild", "source": "seed"}
-    matrix["data"]["ecs"] = {"owner": "managed_service_provider", "source": "seed"}
-    result["knowledge"]["incidents"][0]["who_acts"]["ecs"] = {"acts": "vendor", "team_layers": []}
+    matrix["guest_os"]["cluster"] = {"owner": "party:ops_guild", "source": "seed"}
+    matrix["iam"]["cluster"] = {"owner": "managed_service_provider", "source": "seed"}
+    result["knowledge"]["incidents"][0]["who_acts"]["cluster"] = {"acts": "vendor", "team_layers": []}
     old, _ = store.add(saved["recommendation"]["profile"], result, saved["knowledge_base_version"])
     for suffix in ("", ".md", ".pdf"):
         assert client.get(f"/reports/{old.id}{suffix}", headers=HTML).status_code == 200
@@ -165,17 +172,19 @@ def _stack_for(client, overlaid, service_id):
 
 
 def test_the_stack_puts_the_party_between_the_teams_line_and_aws(client, overlaid):
-    chart = _stack_for(client, overlaid, "eks")
+    chart = _stack_for(client, overlaid, "cluster")
     heavy, dashed = chart.lines
     assert heavy.width == 3 and dashed.dash
     rows = sorted(chart.rects + chart.striped, key=lambda r: r.y)
     party_rows = [r for r in rows if heavy.y1 < r.y < dashed.y1]
-    assert len(party_rows) == 3  # capacity, container runtime, instance OS
+    assert len(party_rows) == 2  # runtime, instance OS
     assert {r.stroke for r in party_rows} == {"#5b3a8c"}
     assert all(r.stroke == "#1f5fa8" for r in rows if r.y < heavy.y1)
     assert all(r.stroke == "#9a5b00" for r in rows if r.y > dashed.y1)
     labels = [t.text for t in chart.texts if t.anchor == "end"]
-    assert "Platform team · 8 h" in labels and "Platform team + AWS · 8 h" in labels
+    assert "Platform team · 10 h" in labels and "Platform team · 5 h" in labels
+    shared = [t.text for t in _stack_for(client, overlaid, "tasks").texts if t.anchor == "end"]
+    assert "Platform team + AWS · 2.5 h" in shared
 
 
 def test_no_two_labels_of_a_stack_row_overlap_in_dejavu_sans(client, overlaid):

@@ -201,12 +201,14 @@ def test_the_nearest_level_and_every_other_value_are_tried(kb, profile):
         assert reported.get((name, "change")) == (None if winner == leader else (other, winner)), name
 
 
-def test_a_small_team_learns_what_would_change_lambdas_first_place(kb):
-    robust = rank(kb, BASE).robustness
-    assert (robust.first, robust.runner_up, robust.margin, robust.label) == ("lambda", "fargate", 2.0, "close")
+def test_a_small_team_learns_what_would_change_its_first_place(fixture_kb):
+    robust = rank(fixture_kb, BASE).robustness
+    assert (robust.first, robust.runner_up, robust.label) == ("functions", "tasks", "robust")
     sentences = [t.sentence for t in robust.thresholds]
-    assert "With a run of 16 minutes, AWS Fargate (Amazon ECS) would rank first." in sentences
-    assert "With dedicated isolation needed, Amazon ECS on EC2 would rank first." in sentences
+    # Functions allow runs of up to 10 minutes; Tasks have no such limit
+    assert "With a run of 11 minutes, Tasks would rank first." in sentences
+    # only Machines offer dedicated hardware
+    assert "With dedicated isolation needed, Machines would rank first." in sentences
 
 
 def test_one_more_patching_engineer_would_put_ecs_first(kb):
@@ -217,18 +219,25 @@ def test_one_more_patching_engineer_would_put_ecs_first(kb):
     assert patching.sentence == "With 2 patching engineers, Amazon ECS on EC2 would rank first."
 
 
-def test_fewer_hours_would_hand_first_place_back_to_lambda(kb):
-    profile = replace(BASE, security_hours_per_month=100, patching_staff=1, customisation="high", isolation="strong")
-    hours = next(t for t in rank(kb, profile).robustness.thresholds if t.input == "security_hours_per_month")
-    assert (hours.value, hours.first, hours.direction) == (77, "lambda", "decrease")
-    assert hours.sentence == "With 77 security hours a month, AWS Lambda would rank first."
+CONTROL_WITH_STAFF = replace(BASE, security_hours_per_month=40, patching_staff=1, customisation="high",
+                             isolation="strong")
 
 
-def test_a_weight_threshold_names_the_dotted_input(kb):
-    profile = replace(BASE, security_hours_per_month=100, patching_staff=1, customisation="high", isolation="strong")
-    weights = {t.input: t for t in rank(kb, profile).robustness.thresholds if t.input.startswith("weights.")}
-    assert weights["weights.patching"].value == 0.36
-    assert weights["weights.patching"].sentence == "With the patching weight at 0.36, AWS Lambda would rank first."
+def test_fewer_hours_would_hand_first_place_to_the_lighter_service(fixture_kb):
+    robust = rank(fixture_kb, CONTROL_WITH_STAFF).robustness
+    assert (robust.first, robust.runner_up) == ("machines", "functions")
+    hours = next(t for t in robust.thresholds if t.input == "security_hours_per_month")
+    assert (hours.first, hours.direction) == ("functions", "decrease")
+    assert 5 <= hours.value < 40  # Functions leave the team 5 hours; Machines 28
+    assert hours.sentence == f"With {hours.value:g} security hours a month, Functions would rank first."
+
+
+def test_a_weight_threshold_names_the_dotted_input(fixture_kb):
+    weights = {t.input: t for t in rank(fixture_kb, CONTROL_WITH_STAFF).robustness.thresholds
+               if t.input.startswith("weights.")}
+    patching = weights["weights.patching"]
+    assert (patching.first, patching.direction) == ("functions", "increase")
+    assert patching.sentence == f"With the patching weight at {patching.value:g}, Functions would rank first."
 
 
 @pytest.mark.parametrize("margin, eligible, label", [
