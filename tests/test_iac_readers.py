@@ -186,6 +186,26 @@ def test_a_hostile_or_broken_file_is_an_error_naming_the_file_and_its_place(fmt,
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("fmt, content", [
+    ("ecs-task-definition", '{"containerDefinitions": [{"resourceRequirements": 5, "privileged": "yes"}]}'),
+    ("kubernetes", "kind: Pod\nmetadata: {name: x}\nspec:\n  affinity: {nodeAffinity: "
+                   "{requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: {a: 1}}}}\n"),
+    ("kubernetes", "kind: Pod\nmetadata: 5\nspec: {containers: 5, nodeSelector: [1]}\n"),
+    ("kubernetes", "kind: List\nitems: 5\n"),
+    ("kubernetes", "kind: CronJob\nmetadata: {name: x}\nspec: {jobTemplate: {spec: {activeDeadlineSeconds: soon, "
+                   "template: {spec: {containers: [{resources: {limits: {nvidia.com/gpu: [1]}}}]}}}}}\n"),
+    ("terraform-plan", '{"format_version": "1", "planned_values": {"root_module": {"resources": 5, "child_modules": 5}}}'),
+    ("cloudformation", '{"Globals": 5, "Resources": {"A": {"Type": "AWS::Serverless::Function", '
+                       '"Properties": {"Events": {"x": {"Type": 5}}, "Timeout": [1]}}}}'),
+    ("terraform", 'resource "aws_instance" { instance_type = "g5.xlarge" }'),
+])
+def test_a_setting_of_an_odd_type_gives_a_result_or_an_error_naming_the_file(fmt, content):
+    try:
+        derive([Source(fmt, content, "odd.file")], FAMILIES)
+    except SourceFileError as exc:
+        assert exc.source == "odd.file"
+
+
 def test_unknown_resource_types_are_listed_not_refused():
     template = ('{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}, "Fn": {"Type": "AWS::Lambda::Function", '
                 '"Properties": {"Timeout": 60}}, "Thing": {"Type": "Custom::Thing"}}}')
