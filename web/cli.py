@@ -11,8 +11,11 @@ what is wrong with it, the others are still advised, and the exit status is
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
+import stat
 import sys
 import textwrap
 from datetime import datetime, timezone
@@ -33,24 +36,61 @@ __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_
 
 # The file name extension of each output format, when reports are written to a folder.
 EXTENSIONS = {"text": ".txt", "md": ".md", "json": ".json"}
+# A profile is a few kilobytes; the API takes bodies up to 1 MB, and so does the command line.
+MAX_PROFILE_BYTES = 1_000_000
+
+
+def shown(path) -> str:
+    """A file name as it is safe to print: control and invisible formatting characters as \\x.. escapes, so a
+    name cannot move the cursor, recolour the terminal or reorder the text around it."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                   for c in str(path))
 
 
 class ProfileFileError(click.ClickException):
     """A profile file that cannot be read or is not a valid profile; exits with status 1."""
 
     def __init__(self, path: Path, problem: str):
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{shown(path)}: {problem}")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; only a regular file of at most MAX_PROFILE_BYTES, opened without blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ProfileFileError(path, "a link to nothing." if path.is_symlink() else "no such file.") from None
+    except OSError as exc:
+        raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ProfileFileError(path, "a folder, not a profile file; give the path of one JSON profile.")
+        if not stat.S_ISREG(mode):
+            raise ProfileFileError(path, f"{_kind(mode)}, not a profile file; give the path of a JSON file.")
+        try:
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
+        except OSError as exc:
+            raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileFileError(path, f"larger than the {MAX_PROFILE_BYTES:,} bytes a profile may be.")
+    return raw
 
 
 def _read_profile(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProfileFileError(path, "no such file.") from None
-    except IsADirectoryError:
-        raise ProfileFileError(path, "a folder, not a profile file; give the path of one JSON profile.") from None
-    except OSError as exc:
-        raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
+    raw = _read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -146,9 +186,19 @@ def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted((p for p in path.glob("*.json") if p.is_file()), key=lambda p: p.name)
+            found = []
+            for entry in sorted(path.glob("*.json"), key=lambda p: p.name):
+                try:
+                    mode = entry.stat().st_mode
+                except OSError:
+                    problems.append(f"{shown(entry)}: skipped: a link to nothing.")
+                    continue
+                if stat.S_ISREG(mode):
+                    found.append(entry)
+                else:
+                    problems.append(f"{shown(entry)}: skipped: {_kind(mode)}, not a profile file.")
             if not found:
-                problems.append(f"{path}: a folder without profile files (*.json).")
+                problems.append(f"{shown(path)}: a folder without profile files (*.json).")
             files += found
         else:
             files.append(path)
@@ -156,15 +206,30 @@ def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
 
 
 def _output_names(files: list[Path], folder: Path, fmt: str) -> list[Path]:
-    """One output file per input, named after it; a name two inputs share gets -2, -3, ... to keep both."""
-    taken: dict[str, int] = {}
+    """One output file per input, named after it; a name already given to another input gets -2, -3, ... so no
+    report replaces another (a.json twice and a-2.json give a, a-2 and a-2-2)."""
+    given: set[str] = set()
     names = []
     for path in files:
-        stem = path.stem
-        taken[stem] = taken.get(stem, 0) + 1
-        suffix = f"-{taken[stem]}" if taken[stem] > 1 else ""
-        names.append(folder / f"{stem}{suffix}{EXTENSIONS[fmt]}")
+        name, number = path.stem, 1
+        while name.casefold() in given:
+            number += 1
+            name = f"{path.stem}-{number}"
+        given.add(name.casefold())
+        names.append(folder / f"{name}{EXTENSIONS[fmt]}")
     return names
+
+
+def _write_report(target: Path, text: str) -> None:
+    """Write a report without following a symbolic link at its name (which could point anywhere)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a symbolic link is there; it is not followed") from None
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str) -> int:
@@ -172,7 +237,7 @@ def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.ClickException(f"{folder}: cannot make the output folder ({exc.strerror or exc}).") from None
+        raise click.ClickException(f"{shown(folder)}: cannot make the output folder ({exc.strerror or exc}).") from None
     inputs = {path.resolve() for path in files}
     problems = list(problems)
     written: list[Path] = []
@@ -184,20 +249,21 @@ def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str)
         for path, target in bar:
             try:
                 if target.resolve() in inputs:
-                    raise ProfileFileError(path, f"its report would overwrite the profile {target}; choose another "
-                                                 "--output folder.")
+                    raise ProfileFileError(path, f"its report would overwrite the profile {shown(target)}; choose "
+                                                 "another --output folder.")
                 text = _render(advise_file(path), fmt)
-                target.write_text(text, encoding="utf-8")
+                _write_report(target, text)
                 written.append(target)
             except ProfileFileError as exc:
                 problems.append(exc.format_message())
             except OSError as exc:
-                problems.append(f"{path}: the report could not be written to {target} ({exc.strerror or exc}).")
+                problems.append(f"{shown(path)}: the report could not be written to {shown(target)} "
+                                f"({exc.strerror or exc}).")
     noun = "report" if len(written) == 1 else "reports"
-    click.echo(f"Wrote {len(written)} {noun} to {folder}{'/' if not str(folder).endswith('/') else ''}"
+    click.echo(f"Wrote {len(written)} {noun} to {shown(folder)}{'/' if not str(folder).endswith('/') else ''}"
                f"{':' if written else '.'}")
     for target in written:
-        click.echo(f"  {target}")
+        click.echo(f"  {shown(target)}")
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)
     if problems:
