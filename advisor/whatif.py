@@ -132,11 +132,18 @@ class Standings:
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
         found = []
+        sums: dict[float, list[float]] = {}  # every rival is read at the same points: weigh each point's fits once
+
+        def weighed(x: float) -> list[float]:
+            if x not in sums:
+                sums[x] = [sum(map(mul, fits, self.weights)) for fits in fits_at(x)]
+            return sums[x]
+
+        inside = [k for k in kinks if low < k < high]
         for j in self.rivals:
             def lead(x, j=j):
-                fits = fits_at(x)
-                return sum(map(mul, fits[j], self.weights)) - sum(map(mul, fits[0], self.weights))
-            inside = [k for k in kinks if low < k < high]
+                at = weighed(x)
+                return at[j] - at[0]
             found += crossings(lead, [low, high, *inside])
         return found
 
