@@ -94,20 +94,29 @@ class Standings:
         self.fits = [e.fits for e in evaluations]
         self.tiers = [e.tier for e in evaluations]
         self.blocked = [not e.eligible for e in evaluations]
-        self.isolation_blocked = [any(b.field == "isolation" for b in e.blockers) for e in evaluations]
-        self.limit_blocked = [any(b.field != "isolation" for b in e.blockers) for e in evaluations]
+        self.isolation_blocked = [_blocked_by(e, isolation=True) for e in evaluations]
+        self.limit_blocked = [_blocked_by(e, isolation=False) for e in evaluations]
         self.weights = weight_tuple(profile)
         self.scale = scales(kb, profile.calibration)
-        # Only services in first place's group (as blocked, the same tier) can overtake it on score.
-        self.rivals = [i for i in range(1, len(evaluations))
-                       if (self.blocked[i], self.tiers[i]) == (self.blocked[0], self.tiers[0])]
+        self.rivals = self._rivals()
         self.scores = [e.score for e in evaluations]
         self.asked = vars(profile.workload)
-        # A workload change moves services between blocked and not, nothing else: the rest of each order key is
-        # fixed, so first place is the first service, in the order of that rest, that the change leaves unblocked.
-        tails = [order_key(False, t, s, v)[1:] for t, s, v in zip(self.tiers, self.scores, self.views)]
-        self.by_tail = sorted(range(len(evaluations)), key=lambda i: (tails[i], i))
+        self.by_tail = self._by_tail()
         self._blocked_apart: dict[str, list[bool]] = {}
+
+    def _rivals(self) -> list[int]:
+        """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
+        group = (self.blocked[0], self.tiers[0])
+        return [i for i in range(1, len(self.views)) if (self.blocked[i], self.tiers[i]) == group]
+
+    def _by_tail(self) -> list[int]:
+        """The services in the order of their order keys without the blocked part.
+
+        A workload change moves services between blocked and not, nothing else: the rest of each order key
+        is fixed, so first place is the first service in this order that the change leaves unblocked.
+        """
+        tails = [order_key(False, t, s, v)[1:] for t, s, v in zip(self.tiers, self.scores, self.views)]
+        return sorted(range(len(self.views)), key=lambda i: (tails[i], i))
 
     def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
         """Index of the service first place would go to with the given parts changed."""
@@ -214,3 +223,8 @@ class Standings:
             ev = evaluate(self.kb, view, profile, self.scale)
             keys[i] = order_key(not ev.eligible, ev.tier, ev.score, view)
         return min(range(len(keys)), key=lambda i: (keys[i], i))
+
+
+def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:
+    """Whether an isolation level it cannot give (or, with isolation=False, a hard limit) rules the service out."""
+    return any((b.field == "isolation") == isolation for b in evaluation.blockers)

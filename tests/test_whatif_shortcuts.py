@@ -57,7 +57,7 @@ def _probe_values(standings: Standings, field: str, current) -> list:
 @pytest.mark.parametrize("seed", [21, 22])
 def test_workload_shortcuts_pick_the_winner_a_full_reranking_picks(kb, seed):
     checked = 0
-    for profile in _profiles(150, seed):
+    for profile in _profiles(100, seed):
         standings = Standings(kb, profile, evaluate_all(kb, profile))
         asked = vars(profile.workload)
         for field in (*NUMERIC_WORKLOAD, *BOOLEAN_WORKLOAD, *WORKLOAD_CHOICES):
@@ -66,4 +66,4 @@ def test_workload_shortcuts_pick_the_winner_a_full_reranking_picks(kb, seed):
                         else standings.winner_with_workload(field, value))
                 assert fast == _rerank_winner(kb, profile, standings, field, value), (profile, field, value)
                 checked += 1
-    assert checked > 5000
+    assert checked > 3000
