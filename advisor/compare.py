@@ -29,10 +29,11 @@ from .model import KnowledgeBase, Limit, ServiceView
 __all__ = ["compare", "compare_views"]
 
 # How far toward the team a layer's owner sits; an internal party (an overlay's) sits between AWS and a share.
-_OWNER_RANK = {"aws": 0, "party": 1, "shared": 2, "customer": 3}
+_OWNER_RANK = {"none": 0, "aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
-def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None) -> dict:
+def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None,
+            choices: dict[str, str] | None = None, calibration: str | None = None) -> dict:
     """What changes for the team moving from one service to another.
 
     Parameters
@@ -44,6 +45,9 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     overlay : str, optional
         An organisation overlay's id: both services are then seen with its internal party
         holding the layers it takes over (three parties). An unknown id raises ProfileError.
+    choices, calibration : optional
+        The profile's workload choices (how the application runs on EC2, how Lambda functions
+        are packaged) and effort calibration, so the comparison counts what the ranking counts.
 
     Returns
     -------
@@ -60,12 +64,12 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     for sid in (from_id, to_id):
         if sid not in kb.views:
             raise UnknownServiceError(sid)
-    views = kb.views
-    if overlay is not None:
-        if overlay not in kb.overlay_views:
-            raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
-        views = kb.overlay_views[overlay]
-    return {**compare_views(kb, views[from_id], views[to_id]), "overlay": overlay}
+    if overlay is not None and overlay not in kb.overlay_views:
+        raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
+    if calibration is not None and calibration not in kb.calibrations:
+        raise ProfileError({"calibration": [f"unknown calibration {calibration!r}"]})
+    old, new = (kb.view(sid, overlay, calibration, choices) for sid in (from_id, to_id))
+    return {**compare_views(kb, old, new), "overlay": overlay}
 
 
 def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict:
@@ -136,6 +140,9 @@ def _summary(old: ServiceView, new: ServiceView, handed: list, taken: list, chan
 def _sides(view: ServiceView) -> dict[str, dict]:
     """Per layer: owner, team share, team hours, source and note, as the view holds them."""
     sides = {}
+    for entry in view.not_used:
+        sides[entry["id"]] = {"owner": "none", "team_share": 0.0, "hours": 0.0, "source": entry["source"],
+                              "note": entry.get("note", "")}
     for entry in view.aws_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
@@ -143,7 +150,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
         sides[entry["id"]] = {"owner": f"party:{entry['party']}", "party_name": entry["party_name"], "team_share": 0.0,
                               "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
-        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.service.ownership[entry["id"]].team_share,
+        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.ownership[entry["id"]].team_share,
                               "hours": entry["hours_per_month"], "source": entry["source"],
                               "note": entry.get("note", "")}
     return sides
@@ -193,7 +200,9 @@ def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
     actors: set[str] = set()
     for layer_id in layer_ids:
         owner = sides[layer_id]["owner"]
-        actors.update({"customer": {"team"}, "shared": {"aws", "team"}}.get(owner, {owner}))
+        actors.update({"customer": {"team"}, "shared": {"aws", "team"}, "none": set()}.get(owner, {owner}))
+    if not actors:
+        actors = {"aws"}  # the layers it lands on are not in this stack: only AWS's beneath them
     if actors == {"aws", "team"}:
         return "both"
     return "+".join(sorted(actors))

@@ -39,7 +39,7 @@ def test_the_report_shows_ranking_ownership_matrix_diagrams_incidents_and_inputs
     text = html_lib.unescape(html)
     ranking = saved["recommendation"]["ranking"]
     first, lambda_entry = ranking[0], next(r for r in ranking if r["service"] == "lambda")
-    assert f"<strong>{first['name']}</strong> fits best" in text
+    assert f"<strong>{first['name']}</strong> ranks first" in text
     for section in ("recommendation", "services", "matrix", "incidents", "inputs"):
         assert f'id="{section}"' in html
     # scores and hours as SVG bars, one stacked diagram per service
@@ -55,8 +55,8 @@ def test_the_report_shows_ranking_ownership_matrix_diagrams_incidents_and_inputs
     assert 'href="https://docs.aws.amazon.com/' in html
     # the matrix: a row per layer, a column per service, the owner in each cell
     matrix = html.split('class="matrix"', 1)[1].split("</table>", 1)[0]
-    assert matrix.count("<tr>") == 1 + 15
-    assert matrix.count('class="owner owner--') == 15 * len(ranking)
+    assert matrix.count("<tr>") == 1 + 16
+    assert matrix.count('class="owner owner--') == 16 * len(ranking)
     # incidents and who acts
     assert "Log4Shell" in text and "runc container breakout" in text and "Spectre and Meltdown" in text
     assert "The team acts" in text and "AWS acts" in text

@@ -243,6 +243,7 @@ def build_spec(app: Flask) -> dict:
     profile = document["components"]["schemas"]["Profile"]["properties"]
     profile["services"]["items"]["enum"] = sorted(kb.services)
     profile["overlay"]["enum"] = sorted(kb.overlays)
+    profile["calibration"]["enum"] = sorted(kb.calibrations)
     for key, name in plugin.converter.refs.items():
         described = document["components"]["schemas"][name]
         if "description" not in described and key[0].__doc__:  # each schema's docstring describes it

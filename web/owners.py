@@ -14,7 +14,7 @@ __all__ = ["party_names", "owner_kind", "owner_label", "actors", "actor_name", "
            "KIND_NAMES"]
 
 # What each kind of cell means, for legends and chart descriptions.
-KIND_NAMES = {"customer": "Team", "shared": "Shared", "aws": "AWS"}
+KIND_NAMES = {"customer": "Team", "shared": "Shared", "aws": "AWS", "none": "Not used"}
 _ACTOR_ORDER = {"aws": 0, "team": 2}
 
 
@@ -45,7 +45,7 @@ def _party_name(party_id: str, names: dict[str, str]) -> str:
 def owner_kind(cell: dict) -> str:
     """aws, customer, shared (team and AWS), party, party-shared (a party and AWS) or other."""
     owner = cell.get("owner")
-    if owner in ("aws", "customer"):
+    if owner in ("aws", "customer", "none"):
         return owner
     if owner == "shared":
         return "party-shared" if cell.get("party") else "shared"
