@@ -41,6 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADVISOR_MAX_IAC_BODY_BYTES=_env_int("ADVISOR_MAX_IAC_BODY_BYTES", 25_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
         KB_MAX_AGE_DAYS=_env_int("ADVISOR_KB_MAX_AGE_DAYS", 180),
+        # recent rankings kept per worker for profiles sent again (0 turns the cache off)
+        ANSWER_CACHE_SIZE=_env_int("ADVISOR_ANSWER_CACHE", 256),
         TODAY=None,  # tests pin "today" (a date or YYYY-MM-DD) for the staleness check
         WTF_CSRF_ENABLED=True,
         # A token lives as long as the browser session, so a form left open for a while still submits.
@@ -73,6 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if isinstance(app.config["TODAY"], str):
         app.config["TODAY"] = date.fromisoformat(app.config["TODAY"])
+    if app.config["ANSWER_CACHE_SIZE"] < 0:
+        raise ValueError("ADVISOR_ANSWER_CACHE must be zero or more")
     if app.config["KB_MAX_AGE_DAYS"] < 0:
         raise ValueError("ADVISOR_KB_MAX_AGE_DAYS must be zero or more")
     if app.config["PROXY_COUNT"]:  # behind N proxies: take the client address and scheme from their headers

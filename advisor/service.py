@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
+from .answers import RecentAnswers
 from .compare import compare
 from .errors import (
     CannotRerunError, InvalidProfileError, ProfileError, UnknownAssessmentError, UnknownOverlayError,
@@ -68,6 +69,7 @@ class Advisor:
     parse_profile: ProfileParser
     today: Callable[[], date] = field(default=_utc_today)
     max_age_days: int = 180
+    answers: RecentAnswers = field(default_factory=RecentAnswers, compare=False, repr=False)
 
     def profile(self, data: Any) -> Profile:
         """The profile as sent, checked against the shape and this knowledge base's vocabulary."""
@@ -94,8 +96,9 @@ class Advisor:
     def recommend(self, data: Any, *, with_knowledge: bool = False) -> dict:
         """Rank a profile; the shape every recommendation has, with the knowledge snapshot reports need on request."""
         profile = self.profile(data)
-        result = rank(self.kb, profile).as_dict()
-        result["profile"] = profile_as_dict(profile)
+        as_sent = profile_as_dict(profile)
+        result = self.answers.rank(self.kb, profile, as_sent).as_dict()
+        result["profile"] = as_sent
         result["warnings"] = result["warnings"] + self.warnings()
         if with_knowledge:
             result["knowledge"] = self._snapshot(result, profile)
@@ -117,10 +120,11 @@ class Advisor:
         for another profile, it raises IdempotencyConflict and nothing is stored. Keys never cross clients.
         """
         profile = self.profile(data)
-        result = rank(self.kb, profile).as_dict()
+        as_sent = profile_as_dict(profile)
+        result = self.answers.rank(self.kb, profile, as_sent).as_dict()
         result["knowledge"] = self._snapshot(result, profile)
         request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
-        return self.store.add(profile_as_dict(profile), result, self.kb.version,
+        return self.store.add(as_sent, result, self.kb.version,
                               idempotency_key=idempotency_key, request_hash=request_hash, created_by=created_by)
 
     def get(self, assessment_id: str) -> Any:

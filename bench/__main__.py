@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "rank_one": inprocess.rank_one(cfg["rank_one"], cfg["passes"]),
         "batch": inprocess.rank_batch(cfg["batch"], min(3, cfg["passes"])),
         "request_path": inprocess.request_path_parts(cfg["parts"], cfg["passes"]),
+        "answer_cache": inprocess.answer_cache(cfg["parts"], cfg["passes"]),
         "wsgi": inprocess.wsgi(cfg["wsgi"]),
     }
     say("in process: synthetic knowledge bases")

@@ -18,15 +18,17 @@ from werkzeug.test import EnvironBuilder
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from advisor import profile_as_dict, rank
+from advisor.answers import RecentAnswers
+from advisor.service import Advisor
 from app import create_app
-from schemas.profile import profile_schema
+from schemas.profile import profile_parser, profile_schema
 from web import jsonbody
 
 from .baseline_app import app as baseline_app
 from .profiles import profile_bodies, profile_dicts
 from .synthetic import synthetic_knowledge_base
 
-__all__ = ["rank_one", "rank_batch", "request_path_parts", "wsgi", "scaling"]
+__all__ = ["rank_one", "rank_batch", "request_path_parts", "answer_cache", "wsgi", "scaling"]
 
 SIZES = [(s, l) for s in (4, 50, 200) for l in (15, 30, 60)]
 
@@ -119,6 +121,24 @@ def request_path_parts(count: int, passes: int) -> dict:
         "json_encode_us": round(encode_us, 2),
         "response_bytes": size,
     }
+
+
+def answer_cache(count: int, passes: int, size: int = 256) -> dict:
+    """Median µs of the advisor service's recommend (schema, ranking, answer dict) for distinct profiles, and for
+    profiles sent again while the cache of recent answers holds them (the distinct figure is the headline)."""
+    kb = load_knowledge_base()
+    distinct = profile_dicts(count, seed=9)
+    repeated = profile_dicts(min(size, count), seed=10)
+    cold = Advisor(kb, None, profile_parser(kb), answers=RecentAnswers(0))
+    warm = Advisor(kb, None, profile_parser(kb), answers=RecentAnswers(size))
+    for d in repeated:
+        warm.recommend(d)
+    warm.answers.hits = warm.answers.misses = 0
+    gc.collect()
+    distinct_us = _median_us(cold.recommend, distinct, passes)
+    repeated_us = _median_us(warm.recommend, repeated * max(1, count // len(repeated)), passes)
+    return {"size": size, "distinct_us": round(distinct_us, 2), "repeated_us": round(repeated_us, 2),
+            "hit_ratio": round(warm.answers.hits / max(1, warm.answers.hits + warm.answers.misses), 3)}
 
 
 def _strict_loads(text: str):

@@ -116,6 +116,9 @@ def render(results: dict) -> str:
         f"| request path, median µs: JSON parse / schema load / rank / as_dict / JSON encode "
         f"({parts['response_bytes']:,} bytes) | {parts['json_parse_us']:.1f} / {parts['schema_load_us']:.1f} / "
         f"{parts['rank_us']:.1f} / {parts['as_dict_us']:.1f} / {parts['json_encode_us']:.1f} |",
+        f"| recommend in the service (schema, ranking, answer), median µs: distinct profiles / profiles sent again "
+        f"(cache of {ip['answer_cache']['size']} recent answers) | {ip['answer_cache']['distinct_us']:.1f} / "
+        f"{ip['answer_cache']['repeated_us']:.1f} |",
         f"| one request through the WSGI app, no server: baseline / recommendations (ratio) | "
         f"{ip['wsgi']['baseline_us']:.0f} / {ip['wsgi']['recommendations_us']:.0f} µs ({ip['wsgi']['ratio']:.2f}×) |",
         f"| start to first answer (median of {len(results['startup']['advisor_s'])}; baseline "

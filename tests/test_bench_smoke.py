@@ -53,6 +53,7 @@ def test_in_process_start_up_and_memory_figures_are_all_measured(smoke_results):
     assert positive(ip["rank_one"]["median_us"]) and positive(ip["rank_one"]["robustness_us"])
     assert positive(ip["batch"]["seconds"]) and positive(ip["batch"]["seconds_per_10000"])
     assert all(positive(v) for v in ip["request_path"].values())
+    assert all(positive(v) for v in ip["answer_cache"].values())
     assert all(positive(v) for v in ip["wsgi"].values())
     sizes = {(r["services"], r["layers"]) for r in ip["scaling"]["sizes"]}
     assert sizes == {(s, l) for s in (4, 50, 200) for l in (15, 30, 60)}

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 
 from adapters.repository import AssessmentStore
 from advisor import KnowledgeBase
+from advisor.answers import RecentAnswers
 from advisor.service import Advisor
 from schemas.profile import profile_parser
 
@@ -26,7 +27,8 @@ def init_app(app: Flask, kb: KnowledgeBase | None, store: AssessmentStore) -> No
     app.extensions["advisor.kb"] = kb
     app.extensions["advisor.documents"] = KnowledgeDocuments.build(kb, app.json)
     app.extensions["advisor.service"] = Advisor(kb, store, profile_parser(kb), today=lambda: _today(app),
-                                                max_age_days=app.config["KB_MAX_AGE_DAYS"])
+                                                max_age_days=app.config["KB_MAX_AGE_DAYS"],
+                                                answers=RecentAnswers(app.config["ANSWER_CACHE_SIZE"]))
 
 
 def _today(app: Flask) -> date:

@@ -1,0 +1,55 @@
+"""A bounded cache of recent rankings, keyed by the canonical profile and the knowledge-base version.
+
+Design-review tooling sends the same profiles again and again. A ranking depends on nothing but the
+profile and the knowledge base, so a profile seen recently is answered from here instead of being ranked
+anew. The key is the profile as canonical JSON (sorted keys; 20 and 20.0 stay apart, as they are in the
+answer), with the version of the knowledge base it was ranked on. The least recently used entry goes when
+the cache is full; a size of 0 turns it off. Entries are Recommendations, which are never changed: every
+caller turns one into a dict of its own with ``as_dict``.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+
+from .model import KnowledgeBase
+from .profile import Profile
+from .ranking import Recommendation, rank
+
+__all__ = ["RecentAnswers"]
+
+
+class RecentAnswers:
+    """The last ``size`` rankings asked for, least recently used out first."""
+
+    def __init__(self, size: int = 256):
+        if size < 0:
+            raise ValueError("the answer cache size must be zero or more")
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[tuple[str, str], Recommendation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def rank(self, kb: KnowledgeBase, profile: Profile, as_dict: dict) -> Recommendation:
+        """The profile's ranking (``as_dict`` is ``profile_as_dict(profile)``): from the cache when it holds it."""
+        if not self.size:
+            return rank(kb, profile)
+        key = (kb.version, json.dumps(as_dict, sort_keys=True, separators=(",", ":")))
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        recommendation = rank(kb, profile)
+        with self._lock:
+            self._entries[key] = recommendation
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return recommendation
