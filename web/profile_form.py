@@ -1,11 +1,16 @@
 """What the requirements form shows: defaults, labels and error messages keyed by form field name."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from werkzeug.datastructures import MultiDict
+
+from advisor.profile import DEFAULT_WEIGHTS
 
 from .messages import field_messages
 
-__all__ = ["DEFAULTS", "LABELS", "form_errors", "field_id", "form_values"]
+__all__ = ["DEFAULTS", "LABELS", "WEIGHT_FIELDS", "WEIGHT_NAMES", "changed_values", "form_errors", "field_id",
+           "form_value", "form_values", "profile_values"]
 
 # What a first-time visitor sees filled in: a small team without dedicated
 # operations staff, the most common case the advisor is asked about.
@@ -50,6 +55,9 @@ LABELS = {
     "services": "Services to compare",
     "overlay": "Who else runs part of your platform?",
 }
+# Scoring weights are set through the API; the form carries a saved report's own (hidden) so a re-run keeps them.
+WEIGHT_FIELDS = tuple(f"weights.{part}" for part in DEFAULT_WEIGHTS.as_dict())
+WEIGHT_NAMES = {name: name.split(".", 1)[1] for name in WEIGHT_FIELDS}
 
 # Plainer words for marshmallow's generic messages, per field; any other
 # message (ranges, lengths) is shown as the schema words it.
@@ -80,6 +88,39 @@ def form_values(form: MultiDict) -> dict:
     values.update(form.to_dict())
     values["services"] = form.getlist("services")
     return values
+
+
+def form_value(value) -> str:
+    """One saved answer as the form shows it: 20 rather than 20.0, a ticked box as "yes", nothing as blank."""
+    if value is True:
+        return "yes"
+    if value is None or value is False:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def profile_values(profile: Mapping, default_services: list[str]) -> dict:
+    """A saved profile as the form's values: every answer, the services it ticked (the default set when it
+    named none), and the weights it changed from the advisor's own."""
+    values = {name: "" for name in _BLANK_CHOICES}
+    values.update({name: DEFAULTS[name] for name in _DEFAULT_CHOICES})
+    defaults = DEFAULT_WEIGHTS.as_dict()
+    for key, value in profile.items():
+        if key in ("workload", "weights"):
+            values.update({f"{key}.{k}": form_value(v) for k, v in value.items()
+                           if key == "workload" or v != defaults.get(k)})
+        elif key != "services":
+            values[key] = form_value(value)
+    values["services"] = list(profile.get("services") or default_services)
+    return values
+
+
+def changed_values(args: Mapping) -> dict:
+    """The answers a link changes (?security_hours_per_month=71): only the form's own fields, services aside."""
+    return {name: str(value) for name, value in args.items()
+            if (name in LABELS and name != "services") or name in WEIGHT_FIELDS}
 
 
 def form_errors(messages: dict | list) -> dict[str, list[str]]:

@@ -33,7 +33,8 @@ bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
 log = logging.getLogger("advisor.reports")
 
-_RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py")
+_RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
+                      "profile_form.py")
 
 
 def render_digest(app: Flask) -> str:
