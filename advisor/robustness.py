@@ -265,18 +265,28 @@ _CHOICE_CONDITIONS = {
 
 def _condition(kb: KnowledgeBase, name: str, value) -> str:
     """The changed input as the start of a sentence: "With 2 patching engineers"."""
-    if name == "security_hours_per_month":
-        return f"With {number(value)} security hours a month"
-    if name == "patching_staff":
-        return "With no patching engineers" if value == 0 else \
-            f"With {value} patching engineer{'s' if value != 1 else ''}"
-    if name == "customisation":
-        return f"With {kb.customisation_levels[value].name.lower()} customisation needed"
-    if name == "isolation":
-        return f"With {kb.isolation_levels[value].name.lower()} isolation needed"
+    if name in _PROFILE_CONDITIONS:
+        return _PROFILE_CONDITIONS[name](kb, value)
     if name.startswith("weights."):
         return f"With the {name.split('.', 1)[1]} weight at {number(value)}"
-    field = name.split(".", 1)[1]
+    return _workload_condition(name.split(".", 1)[1], value)
+
+
+def _patching_condition(kb: KnowledgeBase, value) -> str:
+    if value == 0:
+        return "With no patching engineers"
+    return f"With {value} patching engineer{'s' if value != 1 else ''}"
+
+
+_PROFILE_CONDITIONS = {
+    "security_hours_per_month": lambda kb, value: f"With {number(value)} security hours a month",
+    "patching_staff": _patching_condition,
+    "customisation": lambda kb, value: f"With {kb.customisation_levels[value].name.lower()} customisation needed",
+    "isolation": lambda kb, value: f"With {kb.isolation_levels[value].name.lower()} isolation needed",
+}
+
+
+def _workload_condition(field: str, value) -> str:
     if (field, value) in _CHOICE_CONDITIONS:
         return _CHOICE_CONDITIONS[field, value]
     if field == "os":

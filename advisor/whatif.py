@@ -94,13 +94,16 @@ class Standings:
         self.fits = [e.fits for e in evaluations]
         self.tiers = [e.tier for e in evaluations]
         self.blocked = [not e.eligible for e in evaluations]
-        self.isolation_blocked = [any(b.field == "isolation" for b in e.blockers) for e in evaluations]
-        self.limit_blocked = [any(b.field != "isolation" for b in e.blockers) for e in evaluations]
+        self.isolation_blocked = [_blocked_by(e, isolation=True) for e in evaluations]
+        self.limit_blocked = [_blocked_by(e, isolation=False) for e in evaluations]
         self.weights = weight_tuple(profile)
         self.scale = scales(kb, profile.calibration)
-        # Only services in first place's group (as blocked, the same tier) can overtake it on score.
-        self.rivals = [i for i in range(1, len(evaluations))
-                       if (self.blocked[i], self.tiers[i]) == (self.blocked[0], self.tiers[0])]
+        self.rivals = self._rivals()
+
+    def _rivals(self) -> list[int]:
+        """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
+        group = (self.blocked[0], self.tiers[0])
+        return [i for i in range(1, len(self.views)) if (self.blocked[i], self.tiers[i]) == group]
 
     def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
         """Index of the service first place would go to with the given parts changed."""
@@ -175,3 +178,8 @@ class Standings:
         profile = replace(self.profile, workload=replace(self.profile.workload, **{field: value}))
         leader = evaluate_all(self.kb, profile)[0].view.service.id
         return next(i for i, v in enumerate(self.views) if v.service.id == leader)
+
+
+def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:
+    """Whether an isolation level it cannot give (or, with isolation=False, a hard limit) rules the service out."""
+    return any((b.field == "isolation") == isolation for b in evaluation.blockers)
