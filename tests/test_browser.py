@@ -251,3 +251,14 @@ def test_change_the_answers_and_a_what_if_link_open_the_form_ready_to_run_again(
     page.emulate_media(media="print")
     expect(page.get_by_role("link", name="How firm first place is")).to_be_hidden()
     expect(page.locator(".compare-link")).to_be_hidden()
+
+
+def test_the_compare_page_s_sources_line_up_with_their_rows(server, page):
+    page.goto(server + "/compare?from=ec2&to=lambda")
+    rows = page.locator("table.moved tbody tr")
+    assert rows.count() > 2
+    for i in range(rows.count()):
+        row = rows.nth(i).bounding_box()
+        for cell in (rows.nth(i).locator("th"), rows.nth(i).locator("td.src")):
+            box = cell.bounding_box()
+            assert abs(box["y"] - row["y"]) < 1 and abs(box["height"] - row["height"]) < 1, (i, box, row)
