@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from .errors import ProfileError, UnknownServiceError
 from .model import KnowledgeBase, Limit, ServiceView
+from .owners import AWS, TEAM, join_actors, owner_of, party_actor, party_owner
 
 __all__ = ["compare", "compare_views"]
 
@@ -140,7 +141,8 @@ def _sides(view: ServiceView) -> dict[str, dict]:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
     for entry in view.party_owns:
-        sides[entry["id"]] = {"owner": f"party:{entry['party']}", "party_name": entry["party_name"], "team_share": 0.0,
+        sides[entry["id"]] = {"owner": party_owner(entry["party"]), "party": entry["party"],
+                              "party_name": entry["party_name"], "team_share": 0.0,
                               "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.service.ownership[entry["id"]].team_share,
@@ -150,7 +152,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
 
 
 def _toward_team(side: dict) -> tuple:
-    return (side["hours"], side["team_share"], _OWNER_RANK[side["owner"].split(":", 1)[0]])
+    return (side["hours"], side["team_share"], _OWNER_RANK[owner_of(side).kind])
 
 
 def _isolation_changes(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> list[dict]:
@@ -192,8 +194,9 @@ def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
     sides = _sides(view)
     actors: set[str] = set()
     for layer_id in layer_ids:
-        owner = sides[layer_id]["owner"]
-        actors.update({"customer": {"team"}, "shared": {"aws", "team"}}.get(owner, {owner}))
-    if actors == {"aws", "team"}:
-        return "both"
-    return "+".join(sorted(actors))
+        owner = owner_of(sides[layer_id])
+        if owner.kind == "party":
+            actors.add(party_actor(owner.party))
+        else:
+            actors.update({"customer": {TEAM}, "shared": {AWS, TEAM}}.get(owner.kind, {AWS}))
+    return join_actors(actors)

@@ -23,7 +23,6 @@ INTEGER_FIELDS = ("patching_staff",)
 FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on", "workload.daemonsets")
 CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation", "overlay")
 LIST_FIELDS = ("services",)
-TEXT_FIELDS = ("name",)
 
 _DECIMAL = re.compile(r"[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _INTEGER = re.compile(r"[+-]?\d{1,12}")

@@ -23,10 +23,11 @@ from werkzeug.routing import Rule
 
 from schemas.problem import ProblemSchema
 
+from .security import SAFE_METHODS
+
 __all__ = ["Reply", "documented", "build_spec", "openapi_document", "undocumented_routes", "in_scope",
            "SAFE_METHODS"]
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PROBLEM_JSON = "application/problem+json"
 
 

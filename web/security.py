@@ -13,10 +13,12 @@ import hmac
 from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
-from .openapi import SAFE_METHODS
 from .problems import ApiProblem
 
-__all__ = ["SECURITY_HEADERS", "csrf", "init_app", "parse_tokens"]
+__all__ = ["SAFE_METHODS", "SECURITY_HEADERS", "csrf", "init_app", "parse_tokens"]
+
+# Methods that only read: they need no API token and no CSRF token (the API document says the same).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # No inline script or style anywhere: pages load their CSS and scripts from /static. Inline <svg> elements are
 # fine under this policy as long as they use presentation attributes (fill=, stroke=) rather than style=.
