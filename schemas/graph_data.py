@@ -1,6 +1,7 @@
 """Schemas of the knowledge-base files in graph_data/; unknown keys are errors."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
+from advisor.model import OWNERS
 from advisor.profile import WORKLOAD_CHOICES
 
 __all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema",
@@ -77,7 +78,7 @@ class IncidentsFileSchema(_Strict):
 
 
 class OwnershipSchema(_Strict):
-    owner = fields.String(required=True, validate=validate.OneOf(["aws", "customer", "shared"]))
+    owner = fields.String(required=True, validate=validate.OneOf(OWNERS))
     source = Source(required=True)
     note = fields.String(load_default="")
     team_share = fields.Float(validate=validate.Range(min=0, max=1))
