@@ -8,7 +8,7 @@ import pytest
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 # One blueprint per interface; each reaches the others' work through the application service only.
-BLUEPRINTS = {"api", "apidocs", "assessments", "pages", "reports"}
+BLUEPRINTS = {"api", "apidocs", "assessments", "iac_api", "pages", "reports"}
 
 
 def test_importing_the_core_loads_no_flask_werkzeug_or_marshmallow():

@@ -24,44 +24,15 @@ from flask.cli import with_appcontext
 from advisor import ProfileError
 
 from .extensions import advisor
-from .jsonbody import loads_strict
 from .markdown_report import render_markdown
 from .messages import field_messages
+from .profile_files import ProfileFileError, read_profile_file
 from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
 
 # The file name extension of each output format, when reports are written to a folder.
 EXTENSIONS = {"text": ".txt", "md": ".md", "json": ".json"}
-
-
-class ProfileFileError(click.ClickException):
-    """A profile file that cannot be read or is not a valid profile; exits with status 1."""
-
-    def __init__(self, path: Path, problem: str):
-        super().__init__(f"{path}: {problem}")
-
-
-def _read_profile(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProfileFileError(path, "no such file.") from None
-    except IsADirectoryError:
-        raise ProfileFileError(path, "a folder, not a profile file; give the path of one JSON profile.") from None
-    except OSError as exc:
-        raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProfileFileError(path, f"not UTF-8 text (byte {exc.start}).") from None
-    try:
-        data = loads_strict(text)
-    except ValueError as exc:
-        raise ProfileFileError(path, f"{exc}.") from None
-    if not isinstance(data, dict):
-        raise ProfileFileError(path, "not a profile: the file must hold one JSON object.")
-    return data
 
 
 def _invalid(path: Path, messages: dict) -> ProfileFileError:
@@ -73,7 +44,7 @@ def _invalid(path: Path, messages: dict) -> ProfileFileError:
 
 def advise_file(path: Path) -> dict:
     """The recommendation for one profile file, with the knowledge snapshot a report needs."""
-    data = _read_profile(path)
+    data = read_profile_file(path)
     try:
         return advisor().recommend(data, with_knowledge=True)
     except ProfileError as exc:
