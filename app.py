@@ -10,7 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA
 from adapters.repository import AssessmentStore
-from web import api, apidocs, assessments, extensions, health, iac_api, kb_cli, pages, reports, requestlog, security
+from web import (api, apidocs, assessments, auth, extensions, health, iac_api, kb_cli, metrics, pages, public_url,
+                 render_guard, reports, requestlog, security)
 from web.cli import advise
 from web.review_cli import review_command
 from web.jsonout import HtmlSafeJSONProvider
@@ -28,12 +29,14 @@ def _env_int(name: str, default: int) -> int:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then environment, then test configuration."""
     app = Flask(__name__, instance_path=os.environ.get("ADVISOR_INSTANCE_PATH") or None)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # The instance folder holds the database and the secret key: its owner's alone.
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(
         GRAPH_DATA=os.environ.get("ADVISOR_GRAPH_DATA", str(DEFAULT_GRAPH_DATA)),
         MAX_CONTENT_LENGTH=_env_int("ADVISOR_MAX_BODY_BYTES", 1_000_000),
         ADVISOR_BATCH_LIMIT=_env_int("ADVISOR_BATCH_LIMIT", 1_000),
         ADVISOR_MAX_BATCH_BODY_BYTES=_env_int("ADVISOR_MAX_BATCH_BODY_BYTES", 5_000_000),
+        MIGRATE_ON_START=os.environ.get("ADVISOR_MIGRATE_ON_START", "1") != "0",
         # infrastructure files sent for a review: several MB of Terraform plan are common
         ADVISOR_MAX_IAC_BODY_BYTES=_env_int("ADVISOR_MAX_IAC_BODY_BYTES", 25_000_000),
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'advisor.sqlite3'}",
@@ -43,11 +46,24 @@ def create_app(test_config: dict | None = None) -> Flask:
         # A token lives as long as the browser session, so a form left open for a while still submits.
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
-        API_TOKENS=security.parse_tokens(os.environ.get("ADVISOR_API_TOKENS", "")),
+        # Who may read and write saved assessments (web/auth.py): named tokens with scopes, and/or the user an
+        # authenticating proxy names in a header. Neither set: the service is open to all, as a team's tool.
+        API_TOKENS=os.environ.get("ADVISOR_API_TOKENS", ""),
+        TRUSTED_USER_HEADER=os.environ.get("ADVISOR_TRUSTED_USER_HEADER", ""),
+        TRUSTED_USER_SCOPES=os.environ.get("ADVISOR_TRUSTED_USER_SCOPES", "read+write"),
+        LIST_ALL_USERS=os.environ.get("ADVISOR_LIST_ALL_USERS", ""),
         PROXY_COUNT=_env_int("ADVISOR_PROXY_COUNT", 0),
-        # Host names the service answers to; others get 400. Set it in production: absolute links in
-        # PDFs and decision records (and the render cache's keys) come from the Host header.
+        # Where people reach the service; every absolute link (PDFs, decision records) starts with it.
+        PUBLIC_URL=os.environ.get("ADVISOR_PUBLIC_URL")
+        or public_url.default_public_url(os.environ.get("ADVISOR_BIND", "127.0.0.1:8000")),
+        # Host names the service answers to; others get 400. Links never come from the Host header either way.
         TRUSTED_HOSTS=[h.strip() for h in os.environ.get("ADVISOR_TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        # How long a request waits for another worker's render of the same report; inside gunicorn's timeout.
+        RENDER_WAIT=float(os.environ.get("ADVISOR_RENDER_WAIT")
+                          or render_guard.default_wait(_env_int("ADVISOR_TIMEOUT", 30))),
+        # A batch stops here and says it is incomplete rather than being cut off by the worker timeout.
+        ADVISOR_BATCH_DEADLINE=float(os.environ.get("ADVISOR_BATCH_DEADLINE")
+                                     or render_guard.default_wait(_env_int("ADVISOR_TIMEOUT", 30))),
         LOG_LEVEL=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"),
         ACCESS_LOG=True,
     )
@@ -65,14 +81,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.session_interface = CachedSerializerSessionInterface()
     kb = load_or_defer(app)
     store = AssessmentStore(app.config["DATABASE_URL"])
-    store.create_schema()
+    if app.config["MIGRATE_ON_START"]:
+        store.create_schema()  # Alembic: upgrade to the newest revision
+    elif not store.schema_is_current():
+        raise RuntimeError(f"the database schema is at revision {store.schema_revision()}, not the newest; run "
+                           "`alembic upgrade head` with this DATABASE_URL, or start with ADVISOR_MIGRATE_ON_START=1")
     store.dispose()  # no connection is held across gunicorn's fork; each worker opens its own
     extensions.init_app(app, kb, store)
     # what shapes a saved report's bytes, taken once; REPORT_RENDER_KEY overrides it (tests)
     app.extensions["advisor.render_key"] = app.config.get("REPORT_RENDER_KEY") or reports.render_digest(app)
 
     requestlog.init_app(app)
-    security.init_app(app)  # headers, API tokens on writes, CSRF on every form post
+    metrics.init_app(app)  # counts every answer, refusals included
+    public_url.init_app(app)
+    auth.init_app(app)  # who may read and write saved assessments; before the CSRF check
+    security.init_app(app)  # headers, CSRF on every form post
     health.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(assessments.bp)

@@ -13,12 +13,20 @@ that one function is replaced here; a worker class of our own would have to
 copy handle_error's whole mapping of exceptions to statuses instead.
 """
 import gc
+import glob
 import multiprocessing
 import os
 import sys
+import tempfile
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# Metrics (web/metrics.py): each worker writes its figures to this folder and /metrics adds them up. It must be
+# set before the app (and prometheus_client) is loaded; ADVISOR_METRICS_DIR names a folder of your own,
+# otherwise a fresh one is made. Figures count from this start: the folder is emptied on_starting.
+_own_metrics_dir = not os.environ.get("ADVISOR_METRICS_DIR")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ.get("ADVISOR_METRICS_DIR") or tempfile.mkdtemp(prefix="advisor-metrics-")
 
 from gunicorn import util  # noqa: E402
 
@@ -40,6 +48,11 @@ timeout = int(os.environ.get("ADVISOR_TIMEOUT", 30))
 # On SIGTERM, workers finish the requests in hand within this time before they are stopped.
 graceful_timeout = int(os.environ.get("ADVISOR_GRACEFUL_TIMEOUT", 20))
 keepalive = 5
+# gunicorn takes the scheme from X-Forwarded-Proto (and more) only from these addresses. The application reads
+# the proxies' headers itself (ADVISOR_PROXY_COUNT, werkzeug's ProxyFix), so without a proxy nobody is trusted,
+# not even loopback; with one, the proxy's address (FORWARDED_ALLOW_IPS, loopback by default) is.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+                       if int(os.environ.get("ADVISOR_PROXY_COUNT") or 0) else "")
 # gunicorn's upper limits; anything beyond is refused before it reaches the application.
 limit_request_line = 8190
 limit_request_fields = 100
@@ -94,6 +107,25 @@ def _write_problem(sock, status_int, reason, mesg):
 
 
 util.write_error = _write_problem
+
+
+def on_starting(server):
+    """Start the figures from zero: files a previous run left in the metrics folder are removed."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def on_exit(server):
+    """Remove the metrics folder this start made for itself."""
+    if _own_metrics_dir:
+        import shutil
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def child_exit(server, worker):
+    """A worker that stopped keeps its counts in the sums; its live-only figures are dropped."""
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def pre_fork(server, worker):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,6 +19,45 @@ __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
 
 DEFAULT_GRAPH_DATA = Path(__file__).resolve().parent.parent / "graph_data"
 
+# Limits that keep a hostile file from costing minutes or gigabytes before it is refused. The largest
+# real file is under 10 KB; the TOML parser's cost grows with the square of a dotted key's length, so keys
+# are checked for their number of parts before parsing.
+MAX_FILE_BYTES = 256 * 1024
+MAX_KEY_PARTS = 16
+MAX_NESTING = 32
+MAX_NUMBER = 1e9  # hours, staff, limits: far beyond any real figure, and sums of them stay finite
+_KEY_LINE = re.compile(r"""^\s*(\[\[?)?\s*((?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*'))*)""",
+                       re.M)
+
+
+def _too_many_key_parts(text: str) -> int | None:
+    """The line of the first key (or table header) with more than MAX_KEY_PARTS dotted parts, or None."""
+    for match in _KEY_LINE.finditer(text):
+        key = re.sub(r'"[^"\n]*"|\'[^\'\n]*\'', "q", match.group(2))
+        if key.count(".") >= MAX_KEY_PARTS:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _check_values(value, field: str = "", depth: int = 0) -> tuple[str, str] | None:
+    """The field and problem of the first value nested too deeply or a number out of bounds, or None."""
+    if depth > MAX_NESTING:
+        return field or "(file)", f"nested more than {MAX_NESTING} levels deep"
+    if isinstance(value, dict):
+        items = ((f"{field}.{k}" if field else str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((f"{field}[{i}]", v) for i, v in enumerate(value))
+    else:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                not math.isfinite(value) or abs(value) > MAX_NUMBER):
+            return field, f"the number {value!r} is out of bounds: at most {MAX_NUMBER:,.0f} either way"
+        return None
+    for name, item in items:
+        problem = _check_values(item, name, depth + 1)
+        if problem:
+            return problem
+    return None
+
 
 def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> KnowledgeBase:
     """Load and validate a knowledge-base folder; raises KnowledgeBaseError naming file and field."""
@@ -30,13 +71,30 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
         path = root / relative
         if not path.is_file():
             raise KnowledgeBaseError(relative, "(file)", "missing file")
-        raw = path.read_bytes()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise KnowledgeBaseError(relative, "(file)", f"larger than the {MAX_FILE_BYTES // 1024} KB a "
+                                                         "knowledge-base file may be")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise KnowledgeBaseError(relative, "(file)", f"larger than the {MAX_FILE_BYTES // 1024} KB a "
+                                                         "knowledge-base file may be")
         digest.update(relative.encode() + b"\0" + raw + b"\0")
         files[relative] = raw.decode("utf-8", errors="replace")
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            line = _too_many_key_parts(text)
+            if line is not None:
+                raise KnowledgeBaseError(relative, "(syntax)", f"line {line}: a key of more than {MAX_KEY_PARTS} "
+                                                               "dotted parts")
+            data = tomllib.loads(text)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise KnowledgeBaseError(relative, "(syntax)", str(exc)) from None
+        except RecursionError:
+            raise KnowledgeBaseError(relative, "(syntax)", f"nested more than {MAX_NESTING} levels deep") from None
+        problem = _check_values(data)
+        if problem:
+            raise KnowledgeBaseError(relative, *problem)
         try:
             return schema.load(data)
         except ValidationError as exc:

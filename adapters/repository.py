@@ -7,12 +7,14 @@ with a busy timeout, so several workers can write at once.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import (
     JSON, Column, DateTime, Engine, Index, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, create_engine,
@@ -22,7 +24,11 @@ from sqlalchemy.exc import IntegrityError
 
 from advisor.errors import IdempotencyConflict
 
-__all__ = ["Assessment", "AssessmentStore", "IdempotencyConflict", "new_id"]
+__all__ = ["ANYONE", "Assessment", "AssessmentStore", "IdempotencyConflict", "engine_for", "new_id"]
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# list(created_by=ANYONE): every client's assessments, not one client's.
+ANYONE = object()
 
 metadata = MetaData()
 
@@ -34,9 +40,13 @@ assessments = Table(
     Column("profile", JSON, nullable=False),
     Column("result", JSON, nullable=False),
     Column("knowledge_base_version", String(64), nullable=False),
+    # The digest of the client and the key it sent (scoped_idempotency_key), so keys never cross clients.
     Column("idempotency_key", String(255), nullable=True, unique=True),
     Column("request_hash", String(64), nullable=True),
+    # The token name or signed-in user who saved it; None while the service is open to all.
+    Column("created_by", String(200), nullable=True),
     Index("ix_assessments_created_at", "created_at"),
+    Index("ix_assessments_created_by", "created_by", "created_at"),
 )
 
 # A saved report renders the same bytes every time for the same code and templates (render_key), so each
@@ -51,6 +61,12 @@ report_renders = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("assessment_id", "format", "render_key", name="pk_report_renders"),
 )
+
+
+def scoped_idempotency_key(client: str | None, key: str) -> str:
+    """What an idempotency key is stored as: a digest of the client and the key, so another client's equal key
+    never finds it."""
+    return hashlib.sha256(f"{client or ''}\n{key}".encode()).hexdigest()
 
 
 def new_id() -> str:
@@ -70,6 +86,7 @@ class Assessment:
     knowledge_base_version: str
     idempotency_key: str | None = None
     request_hash: str | None = None
+    created_by: str | None = None
 
 
 class AssessmentStore:
@@ -90,7 +107,36 @@ class AssessmentStore:
         return self._engine
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine, checkfirst=True)
+        """Bring the database to the newest schema revision (Alembic), creating the tables in an empty one.
+
+        A database made before migrations existed is recognised by its tables and upgraded in place.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._one_writer(), self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # one upgrade at a time when several servers start together
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(74511201)")
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def schema_is_current(self) -> bool:
+        """Whether the database is at the newest schema revision."""
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return self.schema_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at, or None before the first."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
 
     def dispose(self) -> None:
         if self._engine is not None:
@@ -98,19 +144,21 @@ class AssessmentStore:
             self._engine = None
 
     def add(self, profile: dict, result: dict, knowledge_base_version: str, *,
-            idempotency_key: str | None = None, request_hash: str | None = None) -> tuple[Assessment, bool]:
-        """Store a new assessment; with a known idempotency key return the original instead.
+            idempotency_key: str | None = None, request_hash: str | None = None,
+            created_by: str | None = None) -> tuple[Assessment, bool]:
+        """Store a new assessment; with an idempotency key this client used before, return the original instead.
 
         Returns the assessment and whether it was created now.
         """
         if idempotency_key is not None:
-            existing = self.by_idempotency_key(idempotency_key)
+            idempotency_key = scoped_idempotency_key(created_by, idempotency_key)
+            existing = self._by_stored_key(idempotency_key)
             if existing is not None:
                 return self._replay(existing, request_hash), False
         row = {
             "id": new_id(), "created_at": datetime.now(timezone.utc), "name": profile.get("name"),
             "profile": profile, "result": result, "knowledge_base_version": knowledge_base_version,
-            "idempotency_key": idempotency_key, "request_hash": request_hash,
+            "idempotency_key": idempotency_key, "request_hash": request_hash, "created_by": created_by,
         }
         try:
             with self._one_writer(), self.engine.begin() as conn:
@@ -119,7 +167,7 @@ class AssessmentStore:
             if idempotency_key is None:
                 raise
             # Another request with the same key won the race: answer with its assessment.
-            existing = self.by_idempotency_key(idempotency_key)
+            existing = self._by_stored_key(idempotency_key)
             if existing is None:
                 raise
             return self._replay(existing, request_hash), False
@@ -154,17 +202,22 @@ class AssessmentStore:
             row = conn.execute(select(assessments).where(assessments.c.id == assessment_id)).mappings().first()
         return _from_row(row) if row else None
 
-    def by_idempotency_key(self, key: str) -> Assessment | None:
+    def by_idempotency_key(self, key: str, client: str | None = None) -> Assessment | None:
+        """The assessment this client saved with this idempotency key, or None."""
+        return self._by_stored_key(scoped_idempotency_key(client, key))
+
+    def _by_stored_key(self, key: str) -> Assessment | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(assessments).where(assessments.c.idempotency_key == key)).mappings().first()
         return _from_row(row) if row else None
 
-    def list(self, limit: int, offset: int) -> tuple[list[Assessment], int]:
-        """Newest first; returns one page and the total count."""
+    def list(self, limit: int, offset: int, created_by=ANYONE) -> tuple[list[Assessment], int]:
+        """Newest first; returns one page and the total count. created_by limits it to one client's."""
+        where = [] if created_by is ANYONE else [assessments.c.created_by == created_by]
         with self.engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(assessments)).scalar_one()
+            total = conn.execute(select(func.count()).select_from(assessments).where(*where)).scalar_one()
             rows = conn.execute(
-                select(assessments).order_by(assessments.c.created_at.desc(), assessments.c.id)
+                select(assessments).where(*where).order_by(assessments.c.created_at.desc(), assessments.c.id)
                 .limit(limit).offset(offset)
             ).mappings().all()
         return [_from_row(r) for r in rows], total
@@ -215,11 +268,29 @@ def _from_row(row) -> Assessment:
         profile, result = json.loads(profile), json.loads(result)
     return Assessment(id=row["id"], created_at=created, name=row["name"], profile=profile, result=result,
                       knowledge_base_version=row["knowledge_base_version"],
-                      idempotency_key=row["idempotency_key"], request_hash=row["request_hash"])
+                      idempotency_key=row["idempotency_key"], request_hash=row["request_hash"],
+                      created_by=row["created_by"])
+
+
+def _private_file(database: str | None) -> None:
+    """Create a SQLite database file readable by its owner only; SQLite gives its -wal and -shm files the
+    same mode. An existing file keeps its mode."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for this database URL, set up as the store uses it."""
+    return _make_engine(url)
 
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_file(make_url(url).database)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

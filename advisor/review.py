@@ -177,10 +177,11 @@ def profile_from_files(service: Advisor, sources: Sequence[Source], overrides: M
 
 
 def review_files(service: Advisor, sources: Sequence[Source], overrides: Mapping,
-                 workload_fields: Iterable[str] | None = None, *, save: bool = False) -> dict:
+                 workload_fields: Iterable[str] | None = None, *, save: bool = False,
+                 created_by: str | None = None) -> dict:
     """The design review of the files for the team in ``overrides``; stored as an assessment only with save.
 
-    With save, ``assessment_id`` is the id the review was stored under.
+    With save, ``assessment_id`` is the id the review was stored under, and created_by who saved it.
     """
     derivation = derive(sources, service.kb.instance_families)
     fields, missing, provenance = review_profile(service.kb, derivation, overrides, workload_fields)
@@ -198,6 +199,6 @@ def review_files(service: Advisor, sources: Sequence[Source], overrides: Mapping
         stored["knowledge"] = knowledge_snapshot(service.kb, services, profile.overlay)
         stored["review"] = {key: answer[key] for key in
                             ("provenance", "current_services", "unsupported", "unresolved", "verdict")}
-        assessment, _ = service.store.add(answer["profile"], stored, service.kb.version)
+        assessment, _ = service.store.add(answer["profile"], stored, service.kb.version, created_by=created_by)
         answer["assessment_id"] = assessment.id
     return answer

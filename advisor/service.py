@@ -44,11 +44,11 @@ class AssessmentRepository(Protocol):
     """Where saved assessments live (adapters/repository.py's AssessmentStore)."""
 
     def add(self, profile: dict, result: dict, knowledge_base_version: str, *, idempotency_key: str | None = None,
-            request_hash: str | None = None) -> tuple[Any, bool]: ...
+            request_hash: str | None = None, created_by: str | None = None) -> tuple[Any, bool]: ...
 
     def get(self, assessment_id: str) -> Any | None: ...
 
-    def list(self, limit: int, offset: int) -> tuple[list, int]: ...
+    def list(self, limit: int, offset: int, **only) -> tuple[list, int]: ...
 
 
 def _utc_today() -> date:
@@ -109,18 +109,19 @@ class Advisor:
             except ProfileError as exc:
                 yield exc
 
-    def save(self, data: Any, idempotency_key: str | None = None) -> tuple[Any, bool]:
+    def save(self, data: Any, idempotency_key: str | None = None, created_by: str | None = None) -> tuple[Any, bool]:
         """Rank a profile and store it with its knowledge snapshot; returns the assessment and whether it is new.
 
-        A retry with an idempotency key already used for the same profile returns the first assessment;
-        used for another profile, it raises IdempotencyConflict and nothing is stored.
+        created_by names the client saving it (None where the service is open to all). A retry with an
+        idempotency key this client already used for the same profile returns the first assessment; used
+        for another profile, it raises IdempotencyConflict and nothing is stored. Keys never cross clients.
         """
         profile = self.profile(data)
         result = rank(self.kb, profile).as_dict()
         result["knowledge"] = self._snapshot(result, profile)
         request_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest() if idempotency_key else None
         return self.store.add(profile_as_dict(profile), result, self.kb.version,
-                              idempotency_key=idempotency_key, request_hash=request_hash)
+                              idempotency_key=idempotency_key, request_hash=request_hash, created_by=created_by)
 
     def get(self, assessment_id: str) -> Any:
         """The saved assessment with this id, exactly as saved."""
@@ -129,9 +130,10 @@ class Advisor:
             raise UnknownAssessmentError(assessment_id)
         return assessment
 
-    def page(self, page: int, per_page: int) -> tuple[list, int]:
-        """One page of saved assessments, newest first, and how many there are."""
-        return self.store.list(limit=per_page, offset=(page - 1) * per_page)
+    def page(self, page: int, per_page: int, created_by: str | None = None) -> tuple[list, int]:
+        """One page of saved assessments, newest first, and how many there are; only created_by's when given."""
+        only = {"created_by": created_by} if created_by is not None else {}
+        return self.store.list(limit=per_page, offset=(page - 1) * per_page, **only)
 
     def assessment_warnings(self, assessment: Any) -> list[dict]:
         """The warnings a saved assessment carries today, judged by the knowledge it was made with."""

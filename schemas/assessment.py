@@ -34,6 +34,8 @@ class AssessmentSchema(Schema):
                        metadata={"description": "128 random bits, hex."})
     created_at = fields.DateTime(required=True)
     name = fields.String(required=True, allow_none=True, metadata={"description": "The profile's name, if any."})
+    created_by = fields.String(required=True, allow_none=True, metadata={
+        "description": "The API token's name or the signed-in user that saved it; null when the server is open to all."})
     knowledge_base_version = fields.String(required=True)
     recommendation = fields.Nested(RecommendationSchema, required=True)
     links = fields.Nested(AssessmentLinksSchema, required=True)

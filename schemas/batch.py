@@ -22,6 +22,11 @@ class BatchResponseSchema(Schema):
     results = fields.List(fields.Dict(), required=True, metadata={
         "description": "Each item is what POST /api/v1/recommendations answers for the profile, or, for a bad "
                        "profile, a problem object (ProblemSchema) with status 422."})
+    complete = fields.Boolean(required=True, metadata={
+        "description": "True when every profile has its result; false when the batch ran out of time first."})
+    detail = fields.String(metadata={"description": "When not complete: how far it got and what to send again."})
+    next_index = fields.Integer(metadata={"description": "When not complete: the index of the first profile "
+                                                         "without a result."})
 
 
 batch_request_schema = BatchRequestSchema()

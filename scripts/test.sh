@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the tests need and run them: a virtual environment with the
 # pinned packages, plus Debian's chromium and PostgreSQL for the browser and
-# storage tests and wrk for the benchmark's smoke run (installed when missing
+# storage tests, nginx for the reverse-proxy test and wrk for the benchmark's smoke run (installed when missing
 # and the machine allows it; without wrk the benchmark uses its own Python load).
 #
 # bash scripts/test.sh --fast runs the development lane instead: no system
@@ -22,6 +22,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]} from Debian's packages"

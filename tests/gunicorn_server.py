@@ -55,6 +55,11 @@ class GunicornServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.logs()[-3000:]}")
+            # Only once this gunicorn has bound the port: another test run on the machine may have taken it
+            # in the meantime, and its server would answer /healthz instead (gunicorn retries the bind).
+            if f"Listening at: http://127.0.0.1:{self.port} ({self.process.pid})" not in self.logs():
+                time.sleep(0.1)
+                continue
             try:
                 if self.request("GET", "/healthz")[0] == 200:
                     return self

@@ -118,12 +118,12 @@ def test_every_error_status_is_a_problem_document(spec):
                 assert "application/problem+json" in _resolve(spec, response)["content"], (method, path, status)
 
 
-def test_writes_document_the_optional_bearer_token_and_its_401(spec):
+def test_writes_and_saved_assessments_document_the_optional_bearer_token_and_its_401(spec):
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerAuth"]["description"]}
     for path, method, op in _operations(spec):
-        if method == "post":
-            assert op["security"] == [{}, {"bearerAuth": []}] and "401" in op["responses"], path
+        if method == "post" or path.startswith("/api/v1/assessments"):
+            assert op["security"] == [{}, {"bearerAuth": []}] and {"401", "403"} <= set(op["responses"]), path
             assert "WWW-Authenticate" in _resolve(spec, op["responses"]["401"])["headers"]
         else:
             assert "security" not in op and "401" not in op["responses"], path

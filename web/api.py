@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -52,7 +53,10 @@ def create_recommendations_batch():
     """Rank up to ADVISOR_BATCH_LIMIT profiles; one result per profile, in order, a problem for a bad one.
 
     The body may be up to ADVISOR_MAX_BATCH_BODY_BYTES, larger than other requests. The answer
-    is streamed a result at a time, so a large portfolio is never held in memory as a whole.
+    is streamed a result at a time, so a large portfolio is never held in memory as a whole. It ends
+    with `complete`: false when the batch ran out of time (ADVISOR_BATCH_DEADLINE, inside the worker
+    timeout) before every profile was ranked, with `next_index`, the first profile not answered: send
+    the rest again. An answer cut off without `complete` is not valid JSON, so it cannot pass for whole.
     """
     request.max_content_length = current_app.config["ADVISOR_MAX_BATCH_BODY_BYTES"]
     profiles = load_or_422(batch_request_schema, read_json_object())["profiles"]
@@ -60,19 +64,29 @@ def create_recommendations_batch():
     if len(profiles) > limit:
         raise ApiProblem(422, "Unprocessable Content", f"A batch holds at most {limit:,} profiles; "
                          f"{len(profiles):,} were sent.", errors={"profiles": [f"Longer than maximum length {limit}."]})
-    return Response(stream_with_context(_batch_results(profiles)), mimetype="application/json")
+    deadline = time.monotonic() + current_app.config["ADVISOR_BATCH_DEADLINE"]
+    return Response(stream_with_context(_batch_results(profiles, deadline)), mimetype="application/json")
 
 
-def _batch_results(profiles: list) -> Iterator[str]:
+def _batch_results(profiles: list, deadline: float) -> Iterator[str]:
     # The same bytes jsonify gives (sorted keys, compact, HTML-safe), one result at a time.
     yield '{"results":['
-    for index, outcome in enumerate(advisor().batch(profiles)):
+    outcomes = advisor().batch(profiles)
+    for index in range(len(profiles)):
+        if time.monotonic() >= deadline:  # checked before each profile is ranked
+            rest = len(profiles) - index
+            detail = (f"The batch ran out of time after {index:,} of {len(profiles):,} profiles; send the "
+                      f"remaining {rest:,}, from index {index}, again.")
+            yield "]," + json.dumps({"complete": False, "detail": detail, "next_index": index},
+                                    sort_keys=True, separators=(",", ":"))[1:] + "\n"
+            return
+        outcome = next(outcomes)
         if isinstance(outcome, ProfileError):
             problem = profile_problem(outcome)
             outcome = problem_body(problem.status, problem.title, problem.detail, problem.errors)
             outcome["instance"] = f"{request.path}#/profiles/{index}"
         yield ("," if index else "") + html_safe(json.dumps(outcome, sort_keys=True, separators=(",", ":")))
-    yield "]}\n"
+    yield '],"complete":true}\n'
 
 
 @bp.get("/compare")

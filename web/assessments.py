@@ -12,6 +12,7 @@ from schemas.assessment import AssessmentListSchema, AssessmentSchema, PageArgsS
 from schemas.profile import PROFILE_EXAMPLE, ProfileSchema, profile_schema
 from schemas.rerun import RerunResultSchema, rerun_result_schema
 
+from . import auth, metrics
 from .extensions import advisor, knowledge_base
 from .jsonbody import read_json_object
 from .openapi import Reply, documented
@@ -40,7 +41,7 @@ def assessment_json(assessment: Assessment) -> dict:
     recommendation["profile"] = assessment.profile
     recommendation["warnings"] = warnings
     body = {"id": assessment.id, "created_at": assessment.created_at.isoformat(), "name": assessment.name,
-            "knowledge_base_version": assessment.knowledge_base_version,
+            "created_by": assessment.created_by, "knowledge_base_version": assessment.knowledge_base_version,
             "recommendation": recommendation, "links": links(assessment.id), "warnings": warnings}
     if "review" in assessment.result:  # a saved design review
         body["review"] = assessment.result["review"]
@@ -80,7 +81,9 @@ def create_assessment():
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
         raise ApiProblem(400, "Bad Request", "The Idempotency-Key header must be 1 to 255 printable ASCII characters.")
-    assessment, created = advisor().save(read_json_object(), key)
+    assessment, created = advisor().save(read_json_object(), key, created_by=auth.created_by())
+    if created:
+        metrics.assessment_saved()
     response = jsonify(assessment_json(assessment))
     response.status_code = 201 if created else 200
     response.headers["Location"] = links(assessment.id)["self"]
@@ -123,7 +126,7 @@ def list_assessments():
     """Saved assessments, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = advisor().page(page, per_page)
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
     body = {"items": [_summary_json(a) for a in items], "page": page, "per_page": per_page, "total": total,
             "links": {}}
     if page * per_page < total:

@@ -11,8 +11,11 @@ what is wrong with it, the others are still advised, and the exit status is
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
+import stat
 import sys
 import textwrap
 from datetime import datetime, timezone
@@ -26,7 +29,7 @@ from advisor import ProfileError
 from .extensions import advisor
 from .markdown_report import render_markdown
 from .messages import field_messages
-from .profile_files import ProfileFileError, read_profile_file
+from .profile_files import ProfileFileError, file_kind, read_profile_file, shown
 from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
@@ -117,9 +120,19 @@ def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted((p for p in path.glob("*.json") if p.is_file()), key=lambda p: p.name)
+            found = []
+            for entry in sorted(path.glob("*.json"), key=lambda p: p.name):
+                try:
+                    mode = entry.stat().st_mode
+                except OSError:
+                    problems.append(f"{shown(entry)}: skipped: a link to nothing.")
+                    continue
+                if stat.S_ISREG(mode):
+                    found.append(entry)
+                else:
+                    problems.append(f"{shown(entry)}: skipped: {file_kind(mode)}, not a profile file.")
             if not found:
-                problems.append(f"{path}: a folder without profile files (*.json).")
+                problems.append(f"{shown(path)}: a folder without profile files (*.json).")
             files += found
         else:
             files.append(path)
@@ -127,15 +140,30 @@ def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
 
 
 def _output_names(files: list[Path], folder: Path, fmt: str) -> list[Path]:
-    """One output file per input, named after it; a name two inputs share gets -2, -3, ... to keep both."""
-    taken: dict[str, int] = {}
+    """One output file per input, named after it; a name already given to another input gets -2, -3, ... so no
+    report replaces another (a.json twice and a-2.json give a, a-2 and a-2-2)."""
+    given: set[str] = set()
     names = []
     for path in files:
-        stem = path.stem
-        taken[stem] = taken.get(stem, 0) + 1
-        suffix = f"-{taken[stem]}" if taken[stem] > 1 else ""
-        names.append(folder / f"{stem}{suffix}{EXTENSIONS[fmt]}")
+        name, number = path.stem, 1
+        while name.casefold() in given:
+            number += 1
+            name = f"{path.stem}-{number}"
+        given.add(name.casefold())
+        names.append(folder / f"{name}{EXTENSIONS[fmt]}")
     return names
+
+
+def _write_report(target: Path, text: str) -> None:
+    """Write a report without following a symbolic link at its name (which could point anywhere)."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a symbolic link is there; it is not followed") from None
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str) -> int:
@@ -143,7 +171,7 @@ def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise click.ClickException(f"{folder}: cannot make the output folder ({exc.strerror or exc}).") from None
+        raise click.ClickException(f"{shown(folder)}: cannot make the output folder ({exc.strerror or exc}).") from None
     inputs = {path.resolve() for path in files}
     problems = list(problems)
     written: list[Path] = []
@@ -155,20 +183,21 @@ def _advise_into(folder: Path, files: list[Path], problems: list[str], fmt: str)
         for path, target in bar:
             try:
                 if target.resolve() in inputs:
-                    raise ProfileFileError(path, f"its report would overwrite the profile {target}; choose another "
-                                                 "--output folder.")
+                    raise ProfileFileError(path, f"its report would overwrite the profile {shown(target)}; choose "
+                                                 "another --output folder.")
                 text = _render(advise_file(path), fmt)
-                target.write_text(text, encoding="utf-8")
+                _write_report(target, text)
                 written.append(target)
             except ProfileFileError as exc:
                 problems.append(exc.format_message())
             except OSError as exc:
-                problems.append(f"{path}: the report could not be written to {target} ({exc.strerror or exc}).")
+                problems.append(f"{shown(path)}: the report could not be written to {shown(target)} "
+                                f"({exc.strerror or exc}).")
     noun = "report" if len(written) == 1 else "reports"
-    click.echo(f"Wrote {len(written)} {noun} to {folder}{'/' if not str(folder).endswith('/') else ''}"
+    click.echo(f"Wrote {len(written)} {noun} to {shown(folder)}{'/' if not str(folder).endswith('/') else ''}"
                f"{':' if written else '.'}")
     for target in written:
-        click.echo(f"  {target}")
+        click.echo(f"  {shown(target)}")
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)
     if problems:

@@ -12,6 +12,7 @@ from schemas.iac import (
 )
 from schemas.profile import PROFILE_EXAMPLE
 
+from . import auth, metrics
 from .extensions import advisor
 from .jsonbody import read_json_object
 from .openapi import Reply, documented
@@ -49,8 +50,10 @@ def review_iac(body: dict) -> dict:
     """The review for a loaded request body; with save, where the assessment is."""
     overrides = body.get("profile") or {}
     check_overrides(overrides)
-    result = review_files(advisor(), sources(body), overrides, WORKLOAD_FIELDS, save=body.get("save", False))
+    result = review_files(advisor(), sources(body), overrides, WORKLOAD_FIELDS, save=body.get("save", False),
+                          created_by=auth.created_by())
     if "assessment_id" in result:
+        metrics.assessment_saved()
         assessment_id = result.pop("assessment_id")
         result["assessment"] = {"id": assessment_id, "links": {
             "self": url_for("assessments.get_assessment", assessment_id=assessment_id)}}

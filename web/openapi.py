@@ -5,7 +5,7 @@ document is built from the application's URL map, so a route under /api/v1
 without a declaration is missing from it, and a test says so.
 
 Errors every operation of a kind can give are added here, once: 400, 413, 415
-and 422 where a JSON body is read, 401 on writes (API tokens), 404 where the
+and 422 where a JSON body is read, 401 and 403 on writes and saved assessments (API tokens), 404 where the
 path names something, 405 and 500 everywhere.
 """
 from __future__ import annotations
@@ -93,9 +93,11 @@ _PROBLEMS = {
     400: ("BadRequest", "The body is not acceptable JSON (malformed, duplicate keys, NaN, Infinity, a number "
                         "beyond range, nesting too deep, not UTF-8, not an object), or a header is malformed.",
           "The body is not acceptable JSON: duplicate key 'name'."),
-    401: ("Unauthorized", "The server requires an API token for writes (ADVISOR_API_TOKENS) and none, or a wrong "
-                          "one, was sent as `Authorization: Bearer <token>`.",
-          "This server takes writes only with an API token: send Authorization: Bearer <token>."),
+    401: ("Unauthorized", "The server requires an API token for writes and for reading saved assessments "
+                          "(ADVISOR_API_TOKENS) and none, or a wrong one, was sent as `Authorization: Bearer <token>`.",
+          "The API token is not one this server accepts."),
+    403: ("Forbidden", "The API token is valid but lacks the scope this needs (read, or write).",
+          "reporting may not make or change assessments on this server."),
     404: ("NotFound", "Nothing has this id.", "No assessment has this id."),
     405: ("MethodNotAllowed", "The path does not take this method; the Allow header lists those it takes.",
           "DELETE is not allowed here."),
@@ -112,7 +114,7 @@ _PROBLEMS = {
     500: ("InternalServerError", "The server failed; the body says no more than that, and the log has the "
                                  "request id.", "The server could not answer this request."),
 }
-_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
            413: "Request Entity Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
            500: "Internal Server Error"}
 _ERROR_HEADERS = {401: ("WWW-Authenticate",), 405: ("Allow",)}
@@ -188,8 +190,8 @@ def _operation(doc: _Doc, method: str, rule: Rule) -> dict:
         errors.add(422)
     if rule.arguments:
         errors.add(404)
-    if method not in SAFE_METHODS:
-        errors.add(401)
+    if method not in SAFE_METHODS or rule.rule.startswith("/api/v1/assessments"):  # web/auth.py's rules
+        errors |= {401, 403}
         op["security"] = [{}, {"bearerAuth": []}]
     responses: dict[int, Any] = {}
     for status, reply in doc.responses.items():
@@ -221,7 +223,9 @@ def build_spec(app: Flask) -> dict:
     plugin.converter.add_attribute_function(_exclusive_minimum)
     spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
-        "description": "Needed for writes only where the server sets ADVISOR_API_TOKENS; off by default."})
+        "description": "Needed where the server sets ADVISOR_API_TOKENS (off by default): for writes (the write "
+                       "scope) and for reading saved assessments (the read scope). Lists show the token's own "
+                       "assessments unless it has the list_all scope."})
     for name, header in _HEADERS.items():
         spec.components.header(name, header)
     for name, parameter in _PARAMETERS.items():

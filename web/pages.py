@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from advisor import ProfileError
 from schemas.profile_form import profile_form_schema
 
+from . import auth, metrics
 from .compare_view import FIELDS as COMPARE_FIELDS
 from .compare_view import LABELS as COMPARE_LABELS
 from .compare_view import comparison_model, read_compare_form
@@ -34,7 +35,9 @@ def submit():
     """Save the assessment and redirect (303) to its report; re-show the form (422) beside any bad field."""
     data = profile_form_schema.load(request.form)
     try:
-        assessment, _ = advisor().save(data)
+        assessment, created = advisor().save(data, created_by=auth.created_by())
+        if created:
+            metrics.assessment_saved()
     except ProfileError as exc:
         return _render_form(form_values(request.form), form_errors(exc.errors), 422)
     return redirect(url_for("reports.report", assessment_id=assessment.id), 303)

@@ -74,7 +74,8 @@ def problem_response(status: int, title: str, detail: str, errors: dict | None =
 
 def wants_problem_json() -> bool:
     """API paths always get problem+json; pages get HTML error pages."""
-    return request.path.startswith("/api/") or request.path == "/healthz" or not request.accept_mimetypes.accept_html
+    return (request.path.startswith("/api/") or request.path in ("/healthz", "/metrics")
+            or not request.accept_mimetypes.accept_html)
 
 
 def _page_or_problem(status: int, title: str, detail: str, errors: dict | None = None, headers: dict | None = None):

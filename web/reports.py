@@ -2,15 +2,17 @@
 
 A saved report renders only from its stored assessment and knowledge snapshot, so each format is rendered
 once and the bytes are stored (the report_renders table) and served from then on. The key of a rendering
-is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus what
-varies per request: the staleness warning as of today, and the address links and PDF resources resolve
-against.
+is a digest of what shapes it, taken at start-up (templates, stylesheets and the rendering code), plus the
+staleness warning as of today and the configured public URL; nothing a request sends changes it. A render
+the worker timeout interrupted is never kept, and one report and format renders once at a time
+(web/render_guard.py).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from adapters.repository import Assessment
 from schemas.assessment import page_args_schema
 
+from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
 from .markdown_report import render_markdown
 from .pdf import html_to_pdf
@@ -46,10 +49,9 @@ def render_digest(app: Flask) -> str:
 
 
 def _render_key(fmt: str, warnings: list[dict]) -> str:
-    """The app's render digest with what this request changes: today's warnings and the site's address."""
-    # Links in the page are relative to the script root; the PDF and the Markdown record hold absolute ones.
-    address = request.script_root if fmt == "html" else request.url_root
-    varying = json.dumps([current_app.extensions["advisor.render_key"], fmt, address, warnings], sort_keys=True)
+    """The app's render digest with today's warnings and the public URL (links in PDFs and records use it)."""
+    varying = json.dumps([current_app.extensions["advisor.render_key"], fmt, public_url.base(), warnings],
+                         sort_keys=True)
     return hashlib.sha256(varying.encode()).hexdigest()
 
 
@@ -60,8 +62,29 @@ def _cached(assessment: Assessment, fmt: str, render: Callable[[list[dict]], str
     body = store().get_render(assessment.id, fmt, key)
     if body is not None:
         return body
-    body = render(warnings)
-    body = body.encode() if isinstance(body, str) else body
+    wait = current_app.config["RENDER_WAIT"]
+    with render_guard.one_at_a_time(current_app.instance_path, f"{assessment.id}.{fmt}", wait=wait):
+        body = store().get_render(assessment.id, fmt, key)  # rendered by another worker while this one waited
+        if body is not None:
+            return body
+        started = time.monotonic()
+        outcome = "failed"
+        try:
+            body = render_guard.whole_render(lambda: _as_bytes(render(warnings)))
+            outcome = "stored"
+        except SystemExit:
+            outcome = "interrupted"
+            raise
+        finally:
+            metrics.render_observed(fmt, time.monotonic() - started, outcome)
+        return _store(assessment, fmt, key, body)
+
+
+def _as_bytes(body: str | bytes) -> bytes:
+    return body.encode() if isinstance(body, str) else body
+
+
+def _store(assessment: Assessment, fmt: str, key: str, body: bytes) -> bytes:
     try:
         return store().put_render(assessment.id, fmt, key, body)
     except Exception:  # noqa: BLE001 - a full disk or a lost connection costs a re-render next time, not this reply
@@ -80,7 +103,7 @@ def index():
     """Saved reports, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = advisor().page(page, per_page)
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
     rows = [{"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
              "chosen": chosen_service(a.result), "version": a.knowledge_base_version} for a in items]
     return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total)
@@ -99,8 +122,8 @@ def report_pdf(assessment_id: str):
     """The same report as a PDF, made from the same HTML with the print stylesheet."""
     assessment = advisor().get(assessment_id)
     pdf = _cached(assessment, "pdf", lambda warnings: html_to_pdf(
-        _render_report(assessment, warnings, for_pdf=True), base_url=request.host_url,
-        static_folder=current_app.static_folder, static_url_path=current_app.static_url_path))
+        _render_report(assessment, warnings, for_pdf=True), base_url=public_url.origin() + "/",
+        static_folder=current_app.static_folder, static_url_path=request.script_root + current_app.static_url_path))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="advisor-report-{assessment.id}.pdf"'})
 
@@ -111,6 +134,6 @@ def report_markdown(assessment_id: str):
     assessment = advisor().get(assessment_id)
     text = _cached(assessment, "md", lambda warnings: render_markdown(
         assessment.profile, assessment.result, created_at=assessment.created_at, assessment_id=assessment.id,
-        warnings=warnings, report_url=url_for("reports.report", assessment_id=assessment.id, _external=True)))
+        warnings=warnings, report_url=public_url.link(url_for("reports.report", assessment_id=assessment.id))))
     return Response(text, mimetype="text/markdown",
                     headers={"Content-Disposition": f'inline; filename="advisor-decision-{assessment.id}.md"'})

@@ -1,21 +1,18 @@
-"""Protection every request and response gets: security headers, API tokens on writes, CSRF on forms.
+"""Protection every request and response gets: security headers and CSRF on forms (web/auth.py decides who
+may read and write).
 
 Kept path-based rather than per view or blueprint, so endpoints added later
-are covered without a line of their own: every write under /api/ needs a
-token when tokens are configured, every other write (the HTML forms) needs a
-CSRF token, and every response carries the headers.
+are covered without a line of their own: every write outside /api/ (the HTML
+forms) needs a CSRF token, and every response carries the headers.
 """
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
-from .problems import ApiProblem
+from .jsonbody import read_body
 
-__all__ = ["SAFE_METHODS", "SECURITY_HEADERS", "csrf", "init_app", "parse_tokens"]
+__all__ = ["SAFE_METHODS", "SECURITY_HEADERS", "csrf", "init_app"]
 
 # Methods that only read: they need no API token and no CSRF token (the API document says the same).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -37,45 +34,10 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
-MIN_TOKEN_LENGTH = 16
 
 # One instance for the whole application. It checks nothing by itself (WTF_CSRF_CHECK_DEFAULT is off);
 # _csrf_for_forms below calls it for every write outside /api/, where clients are programs, not browsers.
 csrf = CSRFProtect()
-
-
-def parse_tokens(value: str) -> tuple[str, ...]:
-    """The API tokens of a comma-separated list; each must be at least 16 characters."""
-    tokens = tuple(t.strip() for t in value.split(",") if t.strip())
-    short = [i for i, t in enumerate(tokens, 1) if len(t) < MIN_TOKEN_LENGTH]
-    if short:
-        raise ValueError(f"ADVISOR_API_TOKENS: token {short[0]} is shorter than {MIN_TOKEN_LENGTH} characters")
-    return tokens
-
-
-def _token_matches(given: str, tokens: tuple[str, ...]) -> bool:
-    # Hash first so every comparison is between equal lengths, and compare with every token, so the time
-    # taken says nothing about which token, or how much of one, matched.
-    digest = hashlib.sha256(given.encode()).digest()
-    matched = False
-    for token in tokens:
-        matched |= hmac.compare_digest(digest, hashlib.sha256(token.encode()).digest())
-    return matched
-
-
-def _require_token() -> None:
-    tokens = current_app.config["API_TOKENS"]
-    if not tokens or request.method in SAFE_METHODS or not request.path.startswith("/api/"):
-        return
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    given = given.strip()
-    if scheme.lower() != "bearer" or not given:
-        raise ApiProblem(401, "Unauthorized",
-                         "This server takes writes only with an API token: send Authorization: Bearer <token>.",
-                         headers={"WWW-Authenticate": 'Bearer realm="advisor"'})
-    if not _token_matches(given, tokens):
-        raise ApiProblem(401, "Unauthorized", "The API token is not one this server accepts.",
-                         headers={"WWW-Authenticate": 'Bearer realm="advisor", error="invalid_token"'})
 
 
 def _csrf_for_forms() -> None:
@@ -83,6 +45,13 @@ def _csrf_for_forms() -> None:
             or not current_app.config.get("WTF_CSRF_ENABLED", True)):
         return
     csrf.protect()
+
+
+def _chunked_form_limit() -> None:
+    """Form posts sent chunked are held to the body limit too (the API's JSON reader checks its own)."""
+    if (request.method not in SAFE_METHODS and request.content_length is None and not request.path.startswith("/api/")
+            and request.headers.get("Transfer-Encoding", "").lower().endswith("chunked")):
+        read_body()
 
 
 def _add_headers(response: Response) -> Response:
@@ -95,9 +64,8 @@ def _add_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Install the checks and headers; call before registering blueprints."""
-    app.config.setdefault("API_TOKENS", ())
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
-    app.before_request(_require_token)
+    app.before_request(_chunked_form_limit)
     app.before_request(_csrf_for_forms)
     app.after_request(_add_headers)
