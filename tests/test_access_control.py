@@ -4,7 +4,10 @@ import re
 
 import pytest
 
+from conftest import FIXTURE_GRAPH_DATA
 from form_helpers import VALID_FORM
+
+KB = str(FIXTURE_GRAPH_DATA)
 
 ALICE = "alice-token-0123456789"
 BOB = "bob-token-0123456789ab"
@@ -19,7 +22,7 @@ def bearer(token):
 
 @pytest.fixture
 def app(make_app, tmp_path):
-    return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'a.sqlite3'}", API_TOKENS=TOKENS)
+    return make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'a.sqlite3'}", API_TOKENS=TOKENS)
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_idempotency_keys_belong_to_the_client_that_sent_them(app, client, profi
 
 
 def test_with_nothing_configured_everything_stays_open(make_app, tmp_path, profile):
-    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'open.sqlite3'}").test_client()
+    client = make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'open.sqlite3'}").test_client()
     report_id = client.post("/api/v1/assessments", json=profile).get_json()["id"]
     for path in READS:
         assert client.get(path.format(id=report_id)).status_code == 200, path
@@ -138,7 +141,7 @@ def test_with_nothing_configured_everything_stays_open(make_app, tmp_path, profi
 
 @pytest.fixture
 def proxied(make_app, tmp_path):
-    return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}", PROXY_COUNT=1,
+    return make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}", PROXY_COUNT=1,
                     TRUSTED_USER_HEADER="X-Forwarded-User", LIST_ALL_USERS="carol").test_client()
 
 
@@ -155,7 +158,7 @@ def test_behind_an_authenticating_proxy_the_user_header_names_the_caller(proxied
 
 def test_a_trusted_user_header_without_a_proxy_in_front_is_refused_at_start(make_app, tmp_path):
     with pytest.raises(ValueError, match="ADVISOR_PROXY_COUNT"):
-        make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", TRUSTED_USER_HEADER="X-Forwarded-User")
+        make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", TRUSTED_USER_HEADER="X-Forwarded-User")
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -164,7 +167,7 @@ def test_a_trusted_user_header_without_a_proxy_in_front_is_refused_at_start(make
 ])
 def test_token_settings_that_cannot_be_right_stop_the_start(make_app, tmp_path, entry, message):
     with pytest.raises(ValueError, match=message):
-        make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", API_TOKENS=entry)
+        make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", API_TOKENS=entry)
 
 
 @pytest.mark.parametrize("name, code", [("Payroll\u202egpj.exe", "U+202E"), ("Pay\u200bments", "U+200B"),
@@ -172,7 +175,7 @@ def test_token_settings_that_cannot_be_right_stop_the_start(make_app, tmp_path, 
 def test_names_with_text_direction_or_invisible_characters_are_refused_naming_name(make_app, tmp_path, profile,
                                                                                    name, code):
     """A report's name cannot be spoofed: what is shown is what was typed."""
-    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'n.sqlite3'}").test_client()
+    client = make_app(GRAPH_DATA=KB, DATABASE_URL=f"sqlite:///{tmp_path / 'n.sqlite3'}").test_client()
     refused = client.post("/api/v1/assessments", json={**profile, "name": name})
     assert refused.status_code == 422 and code in refused.get_json()["errors"]["name"][0]
     assert client.application.extensions["advisor.store"].count() == 0

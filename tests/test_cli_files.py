@@ -8,6 +8,12 @@ import pytest
 
 
 @pytest.fixture
+def runner(fixture_runner):
+    """advise on the fixture knowledge base."""
+    return fixture_runner
+
+
+@pytest.fixture
 def good(profile):
     return json.dumps(profile)
 

@@ -9,6 +9,7 @@ from adapters.graph_files import load_knowledge_base
 from advisor import KnowledgeBaseError
 from advisor.errors import SourceFileError
 from advisor.iac import Source, derive, detect_format
+from schemas.graph_data import SOURCE_HOSTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "iac"
 # A small table of accelerated families, so these tests do not rest on the shipped knowledge base.
@@ -185,6 +186,26 @@ def test_a_hostile_or_broken_file_is_an_error_naming_the_file_and_its_place(fmt,
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("fmt, content", [
+    ("ecs-task-definition", '{"containerDefinitions": [{"resourceRequirements": 5, "privileged": "yes"}]}'),
+    ("kubernetes", "kind: Pod\nmetadata: {name: x}\nspec:\n  affinity: {nodeAffinity: "
+                   "{requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: {a: 1}}}}\n"),
+    ("kubernetes", "kind: Pod\nmetadata: 5\nspec: {containers: 5, nodeSelector: [1]}\n"),
+    ("kubernetes", "kind: List\nitems: 5\n"),
+    ("kubernetes", "kind: CronJob\nmetadata: {name: x}\nspec: {jobTemplate: {spec: {activeDeadlineSeconds: soon, "
+                   "template: {spec: {containers: [{resources: {limits: {nvidia.com/gpu: [1]}}}]}}}}}\n"),
+    ("terraform-plan", '{"format_version": "1", "planned_values": {"root_module": {"resources": 5, "child_modules": 5}}}'),
+    ("cloudformation", '{"Globals": 5, "Resources": {"A": {"Type": "AWS::Serverless::Function", '
+                       '"Properties": {"Events": {"x": {"Type": 5}}, "Timeout": [1]}}}}'),
+    ("terraform", 'resource "aws_instance" { instance_type = "g5.xlarge" }'),
+])
+def test_a_setting_of_an_odd_type_gives_a_result_or_an_error_naming_the_file(fmt, content):
+    try:
+        derive([Source(fmt, content, "odd.file")], FAMILIES)
+    except SourceFileError as exc:
+        assert exc.source == "odd.file"
+
+
 def test_unknown_resource_types_are_listed_not_refused():
     template = ('{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}, "Fn": {"Type": "AWS::Lambda::Function", '
                 '"Properties": {"Timeout": 60}}, "Thing": {"Type": "Custom::Thing"}}}')
@@ -196,7 +217,7 @@ def test_unknown_resource_types_are_listed_not_refused():
 def test_the_instance_family_table_loads_with_the_knowledge_base(graph_copy):
     kb = load_knowledge_base(graph_copy)
     assert kb.instance_families["g5"]["accelerator"] == "gpu"
-    assert all(row["source"].startswith("https://docs.aws.amazon.com/") for row in kb.instance_families.values())
+    assert all(row["source"].startswith(SOURCE_HOSTS) for row in kb.instance_families.values())
     (graph_copy / "instance_families.toml").unlink()
     assert load_knowledge_base(graph_copy).instance_families == {}
 

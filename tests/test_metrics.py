@@ -5,6 +5,7 @@ import json
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from conftest import FIXTURE_GRAPH_DATA
 from gunicorn_server import GunicornServer
 
 TOKEN = "metrics-token-0123456789"
@@ -23,7 +24,8 @@ def value(scrape: dict, name: str, **labels) -> float:
     return scrape.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def test_a_scrape_counts_requests_by_route_renders_and_saves(client, profile):
+def test_a_scrape_counts_requests_by_route_renders_and_saves(fixture_client, profile):
+    client = fixture_client
     before = samples(client.get("/metrics").get_data(as_text=True))
     report_id = client.post("/api/v1/assessments", json=profile).get_json()["id"]
     client.get(f"/reports/{report_id}.md")
@@ -50,7 +52,8 @@ def test_a_scrape_counts_requests_by_route_renders_and_saves(client, profile):
 
 
 def test_metrics_need_the_read_scope_when_tokens_are_set(make_app, tmp_path):
-    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}", API_TOKENS=f"ops:read:{TOKEN}").test_client()
+    client = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'm.sqlite3'}",
+                      API_TOKENS=f"ops:read:{TOKEN}").test_client()
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from conftest import FIXTURE_GRAPH_DATA
 from web import render_guard
 from web.public_url import default_public_url, parse_public_url
 
@@ -22,7 +23,7 @@ def renders(app) -> int:
 
 def test_another_host_header_never_renders_a_pdf_again(make_app, tmp_path, profile):
     """F2: the cache key does not come from Host, so varying it (or its port) costs no render."""
-    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'r.sqlite3'}", PUBLIC_URL="https://advisor.example.org")
+    app = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'r.sqlite3'}", PUBLIC_URL="https://advisor.example.org")
     client = app.test_client()
     report_id = saved(client, profile)
     first = client.get(f"/reports/{report_id}.pdf", headers={"Host": "localhost:1000"})
@@ -37,7 +38,7 @@ def test_another_host_header_never_renders_a_pdf_again(make_app, tmp_path, profi
 
 def test_links_in_decision_records_use_the_public_url_whatever_the_headers_say(make_app, tmp_path, profile):
     """F7: Host and X-Forwarded-* from the client never reach a stored link."""
-    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'l.sqlite3'}", PUBLIC_URL="https://advisor.example.org/tools/")
+    app = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'l.sqlite3'}", PUBLIC_URL="https://advisor.example.org/tools/")
     client = app.test_client()
     report_id = saved(client, profile)
     text = client.get(f"/reports/{report_id}.md", headers={
@@ -47,7 +48,7 @@ def test_links_in_decision_records_use_the_public_url_whatever_the_headers_say(m
 
 
 def test_without_a_public_url_links_use_the_address_the_service_listens_on(make_app, tmp_path, profile):
-    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}").test_client()
+    client = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}").test_client()
     report_id = saved(client, profile)
     text = client.get(f"/reports/{report_id}.md", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert f"<http://127.0.0.1:8000/reports/{report_id}>" in text and "evil.example" not in text
@@ -62,10 +63,10 @@ def test_a_public_url_that_is_not_an_http_address_stops_the_start(bad):
 
 
 def test_the_session_cookie_is_secure_when_the_public_url_is_https(make_app, tmp_path):
-    https = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite3'}", PUBLIC_URL="https://advisor.example.org")
+    https = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite3'}", PUBLIC_URL="https://advisor.example.org")
     cookie = https.test_client().get("/").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
-    plain = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 't.sqlite3'}", PUBLIC_URL="http://localhost:8000")
+    plain = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 't.sqlite3'}", PUBLIC_URL="http://localhost:8000")
     assert "Secure" not in plain.test_client().get("/").headers["Set-Cookie"]
 
 
@@ -75,7 +76,7 @@ def test_the_instance_folder_and_database_are_private(make_app, tmp_path, profil
     import os
     os.environ["ADVISOR_INSTANCE_PATH"] = str(instance)
     try:
-        app = make_app(DATABASE_URL=f"sqlite:///{instance / 'advisor.sqlite3'}", SECRET_KEY=None)
+        app = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{instance / 'advisor.sqlite3'}", SECRET_KEY=None)
     finally:
         del os.environ["ADVISOR_INSTANCE_PATH"]
     saved(app.test_client(), profile)

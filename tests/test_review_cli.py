@@ -58,8 +58,8 @@ def test_each_fixture_is_reviewed_through_the_command_line(runner, tmp_path, nam
 
 
 def test_a_review_where_nothing_named_holds_exits_0(runner, tmp_path):
-    # Fargate in use and first, within 40 hours; Lambda ruled out for a Windows task, so first place is firm
-    team = team_file(tmp_path, services=["fargate", "lambda"])
+    # Fargate in use and first, well within 80 hours; Lambda ruled out for a Windows task, so first place is firm
+    team = team_file(tmp_path, services=["fargate", "lambda"], security_hours_per_month=80)
     result = review(runner, FIXTURES / "fargate_windows.plan.json", "--team", team, "--fail-on", ALL)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""

@@ -63,6 +63,10 @@ def derive(sources: Iterable[Source], instance_families: Mapping[str, dict]) -> 
             raise SourceFileError(exc.source, exc.problem, index) from None
         except RecursionError:
             raise SourceFileError(source.name, "is nested too deeply.", index) from None
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+            # A value of a type no such file has where a reader expected another: the file is at fault.
+            raise SourceFileError(source.name, f"is not laid out as a {source.format} file is: a setting holds "
+                                               "a value of a type it cannot have.", index) from None
     return facts.result()
 
 

@@ -60,8 +60,9 @@ def read_manifests(facts: Facts, name: str, text: str, families: Mapping[str, di
     for index, document in enumerate(documents):
         if not isinstance(document, Mapping) or "kind" not in document:
             raise SourceFileError(name, f"is not a Kubernetes manifest: document {index + 1} has no kind.")
-        if document.get("kind") == "List" or str(document.get("kind", "")).endswith("List"):
-            items.extend(i for i in document.get("items") or [] if isinstance(i, Mapping))
+        if str(document.get("kind", "")).endswith("List"):
+            listed = document.get("items")
+            items.extend(i for i in (listed if isinstance(listed, list) else []) if isinstance(i, Mapping))
         else:
             items.append(document)
     for item in items:
@@ -92,7 +93,7 @@ def _object(facts: Facts, name: str, item: Mapping) -> None:
         facts.flag("workload.daemonsets", origin, "kind", kind)
     if kind in _RUNS_TO_COMPLETION:
         facts.flag("workload.always_on", origin, "kind", kind, value=False)
-        job_spec = item["spec"]["jobTemplate"]["spec"] if kind == "CronJob" else item["spec"]
+        job_spec = _path(item, "spec", "jobTemplate", "spec") if kind == "CronJob" else item.get("spec")
         deadline = job_spec.get("activeDeadlineSeconds") if isinstance(job_spec, Mapping) else None
         if deadline is not None:
             attribute = ("spec.jobTemplate.spec" if kind == "CronJob" else "spec") + ".activeDeadlineSeconds"
@@ -108,14 +109,14 @@ def _object(facts: Facts, name: str, item: Mapping) -> None:
 
 def _node_selection(facts: Facts, origin: Origin, prefix: str, spec: Mapping) -> None:
     selector = spec.get("nodeSelector") if isinstance(spec.get("nodeSelector"), Mapping) else {}
-    terms = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
-             .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms") \
-        if isinstance(spec.get("affinity"), Mapping) else None
+    terms = _path(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                  "nodeSelectorTerms")
     pairs = [(f"{prefix}.nodeSelector.{k}", k, v) for k, v in selector.items()]
-    for t_index, term in enumerate(terms or []):
-        for e_index, expression in enumerate((term or {}).get("matchExpressions") or []):
-            values = expression.get("values") or []
-            if expression.get("operator") == "In" and len(values) == 1:
+    for t_index, term in enumerate(terms if isinstance(terms, list) else []):
+        expressions = _path(term, "matchExpressions")
+        for e_index, expression in enumerate(expressions if isinstance(expressions, list) else []):
+            values = expression.get("values") if isinstance(expression, Mapping) else None
+            if isinstance(values, list) and len(values) == 1 and expression.get("operator") == "In":
                 pairs.append((f"{prefix}.affinity.nodeAffinity.nodeSelectorTerms[{t_index}]"
                               f".matchExpressions[{e_index}]", expression.get("key"), values[0]))
     for attribute, key, value in pairs:
@@ -125,11 +126,19 @@ def _node_selection(facts: Facts, origin: Origin, prefix: str, spec: Mapping) ->
             facts.choice("workload.os", value, origin, attribute, value)
 
 
+def _path(value, *keys):
+    """value[k1][k2]…, or None where a step is missing or not a mapping."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
 def _containers(facts: Facts, origin: Origin, prefix: str, spec: Mapping) -> None:
     totals = {"cpu": 0.0, "memory": 0.0, "ephemeral-storage": 0.0}
     written: dict[str, list[str]] = {key: [] for key in totals}
     for group in ("containers", "initContainers"):
-        for container in spec.get(group) or []:
+        listed = spec.get(group)
+        for container in listed if isinstance(listed, list) else []:
             if not isinstance(container, Mapping):
                 continue
             label = f"{prefix}.{group}[{container.get('name', '?')}]"

@@ -102,7 +102,8 @@ def container_definitions(facts: Facts, origin: Origin, attribute: str, value) -
         label = f"{attribute}[{container.get('name') or container.get('Name') or index}]"
         if facts.literal(origin, f"{label}.privileged", container.get("privileged")) is True:
             facts.flag("workload.privileged", origin, f"{label}.privileged", True)
-        for requirement in container.get("resourceRequirements") or []:
+        requirements = container.get("resourceRequirements")
+        for requirement in requirements if isinstance(requirements, list) else []:
             if isinstance(requirement, Mapping):
                 kind = requirement.get("type", requirement.get("Type"))
                 if isinstance(kind, str) and kind.upper() == "GPU":

@@ -91,11 +91,12 @@ def _read(facts: Facts, name: str, items: Iterator[tuple[str, str, Mapping]], fa
 def _plan_resources(module: Mapping, depth: int = 0) -> Iterator[tuple[str, str, Mapping]]:
     if depth > MAX_DEPTH:
         return
-    for resource in module.get("resources") or []:
+    resources, children = module.get("resources"), module.get("child_modules")
+    for resource in resources if isinstance(resources, list) else []:
         if isinstance(resource, Mapping) and resource.get("mode", "managed") == "managed":
             yield str(resource.get("address", resource.get("name", "?"))), str(resource.get("type", "?")), \
                 resource.get("values") or {}
-    for child in module.get("child_modules") or []:
+    for child in children if isinstance(children, list) else []:
         if isinstance(child, Mapping):
             yield from _plan_resources(child, depth + 1)
 
@@ -105,7 +106,8 @@ def read_plan(facts: Facts, name: str, text: str, families: Mapping[str, dict]) 
     data = load_json(name, text)
     if not isinstance(data, Mapping) or "format_version" not in data:
         raise SourceFileError(name, "is not a Terraform plan: `terraform show -json` output has a format_version.")
-    root = (data.get("planned_values") or data.get("values") or {}).get("root_module")
+    values = data.get("planned_values") or data.get("values")
+    root = values.get("root_module") if isinstance(values, Mapping) else None
     if not isinstance(root, Mapping):
         raise SourceFileError(name, "is not a Terraform plan: it has no planned_values.root_module.")
     _read(facts, name, _plan_resources(root), families)
@@ -130,9 +132,10 @@ def read_hcl(facts: Facts, name: str, text: str, families: Mapping[str, dict]) -
     walk_depth(name, data)
 
     def items():
-        for block in data.get("resource") or []:
-            for type_name, named in (block or {}).items():
-                for resource_name, body in (named or {}).items():
+        blocks = data.get("resource")
+        for block in blocks if isinstance(blocks, list) else []:
+            for type_name, named in (block.items() if isinstance(block, Mapping) else ()):
+                for resource_name, body in (named.items() if isinstance(named, Mapping) else ()):
                     yield f"{type_name}.{resource_name}", type_name, body
 
     was = facts.expressions
