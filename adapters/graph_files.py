@@ -12,7 +12,8 @@ from marshmallow import Schema, ValidationError
 
 from advisor import GraphDocuments, KnowledgeBase, KnowledgeBaseError, build_knowledge_base
 from schemas.graph_data import (
-    IncidentsFileSchema, InstanceFamiliesFileSchema, LayersFileSchema, MetaFileSchema, OverlayFileSchema, ServiceFileSchema,
+    CalibrationFileSchema, IncidentsFileSchema, InstanceFamiliesFileSchema, LayersFileSchema, MetaFileSchema,
+    OverlayFileSchema, ServiceFileSchema,
 )
 
 __all__ = ["load_knowledge_base", "DEFAULT_GRAPH_DATA"]
@@ -109,12 +110,16 @@ def load_knowledge_base(directory: str | Path = DEFAULT_GRAPH_DATA) -> Knowledge
     # Organisation overlays are optional: a knowledge base without overlays/ simply has none.
     overlay_paths = sorted((root / "overlays").glob("*.toml"))
     overlays = [(f"overlays/{p.name}", read(f"overlays/{p.name}", OverlayFileSchema())) for p in overlay_paths]
+    # So are calibrations: an organisation's own effort figures, chosen per profile.
+    calibration_paths = sorted((root / "calibrations").glob("*.toml"))
+    calibrations = [(f"calibrations/{p.name}", read(f"calibrations/{p.name}", CalibrationFileSchema()))
+                    for p in calibration_paths]
     # Optional too: without it, no instance type is taken to bring a GPU.
     families = (read("instance_families.toml", InstanceFamiliesFileSchema())["families"]
                 if (root / "instance_families.toml").is_file() else [])
     docs = GraphDocuments(meta=("knowledge_base.toml", meta), layers=("layers.toml", layers),
                           incidents=("incidents.toml", incidents), services=services,
-                          digest=digest.hexdigest(), files=files, overlays=overlays)
+                          digest=digest.hexdigest(), files=files, overlays=overlays, calibrations=calibrations)
     kb = build_knowledge_base(docs)
     return dataclasses.replace(kb, instance_families={row["family"]: row for row in families})
 

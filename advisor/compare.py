@@ -30,10 +30,11 @@ from .owners import AWS, TEAM, join_actors, owner_of, party_actor, party_owner
 __all__ = ["compare", "compare_views"]
 
 # How far toward the team a layer's owner sits; an internal party (an overlay's) sits between AWS and a share.
-_OWNER_RANK = {"aws": 0, "party": 1, "shared": 2, "customer": 3}
+_OWNER_RANK = {"none": 0, "aws": 0, "party": 1, "shared": 2, "customer": 3}
 
 
-def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None) -> dict:
+def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = None,
+            choices: dict[str, str] | None = None, calibration: str | None = None) -> dict:
     """What changes for the team moving from one service to another.
 
     Parameters
@@ -45,6 +46,9 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     overlay : str, optional
         An organisation overlay's id: both services are then seen with its internal party
         holding the layers it takes over (three parties). An unknown id raises ProfileError.
+    choices, calibration : optional
+        The profile's workload choices (how the application runs on EC2, how Lambda functions
+        are packaged) and effort calibration, so the comparison counts what the ranking counts.
 
     Returns
     -------
@@ -61,12 +65,12 @@ def compare(kb: KnowledgeBase, from_id: str, to_id: str, overlay: str | None = N
     for sid in (from_id, to_id):
         if sid not in kb.views:
             raise UnknownServiceError(sid)
-    views = kb.views
-    if overlay is not None:
-        if overlay not in kb.overlay_views:
-            raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
-        views = kb.overlay_views[overlay]
-    return {**compare_views(kb, views[from_id], views[to_id]), "overlay": overlay}
+    if overlay is not None and overlay not in kb.overlay_views:
+        raise ProfileError({"overlay": [f"unknown overlay {overlay!r}"]})
+    if calibration is not None and calibration not in kb.calibrations:
+        raise ProfileError({"calibration": [f"unknown calibration {calibration!r}"]})
+    old, new = (kb.view(sid, overlay, calibration, choices) for sid in (from_id, to_id))
+    return {**compare_views(kb, old, new), "overlay": overlay}
 
 
 def compare_views(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> dict:
@@ -137,6 +141,9 @@ def _summary(old: ServiceView, new: ServiceView, handed: list, taken: list, chan
 def _sides(view: ServiceView) -> dict[str, dict]:
     """Per layer: owner, team share, team hours, source and note, as the view holds them."""
     sides = {}
+    for entry in view.not_used:
+        sides[entry["id"]] = {"owner": "none", "team_share": 0.0, "hours": 0.0, "source": entry["source"],
+                              "note": entry.get("note", "")}
     for entry in view.aws_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
@@ -145,7 +152,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
                               "party_name": entry["party_name"], "team_share": 0.0,
                               "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
-        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.service.ownership[entry["id"]].team_share,
+        sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.ownership[entry["id"]].team_share,
                               "hours": entry["hours_per_month"], "source": entry["source"],
                               "note": entry.get("note", "")}
     return sides
@@ -198,5 +205,7 @@ def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
         if owner.kind == "party":
             actors.add(party_actor(owner.party))
         else:
-            actors.update({"customer": {TEAM}, "shared": {AWS, TEAM}}.get(owner.kind, {AWS}))
+            actors.update({"customer": {TEAM}, "shared": {AWS, TEAM}, "none": set()}.get(owner.kind, {AWS}))
+    if not actors:
+        actors = {AWS}  # the layers it lands on are not in this stack: only AWS's beneath them
     return join_actors(actors)

@@ -99,4 +99,7 @@ def summary(kb: KnowledgeBase) -> dict:
                                      for l in item.layers), 2)}
                                 for item in overlay.reassignments]}
                      for overlay in kb.overlays.values()],
+        "calibrations": [{"id": c.id, "name": c.name, "file": c.file,
+                          "layers": {layer: effort.hours_per_month for layer, effort in c.efforts.items()}}
+                         for c in kb.calibrations.values()],
     }

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .errors import KnowledgeBaseError
+from itertools import product
+
 from .model import (
-    Incident, IsolationSupport, KnowledgeBase, Layer, Level, Limit, Overlay, Ownership, Party, Reassignment,
-    Service, ServiceView,
+    Calibration, Incident, IsolationSupport, KnowledgeBase, Layer, LayerEffort, Level, Limit, Overlay, Ownership,
+    Party, Reassignment, Service, ServiceView, Variant,
 )
+from .profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
 
 __all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node", "level_node",
            "limit_node"]
@@ -38,6 +41,7 @@ class GraphDocuments:
     digest: str = ""
     files: dict[str, str] = field(default_factory=dict)
     overlays: list[tuple[str, dict]] = field(default_factory=list)
+    calibrations: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def layer_node(layer_id: str) -> str:
@@ -79,16 +83,33 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
     for service in services.values():
         _check_levels(service, customisation, isolation)
     full_stack = sum(layer.hours_per_month for layer in layers.values())
-    views = {sid: _view(graph, service, layers, customisation) for sid, service in services.items()}
     overlays: dict[str, Overlay] = {}
     for file, raw in docs.overlays:
         if raw["id"] in overlays:
             raise KnowledgeBaseError(file, "id", f"overlay id {raw['id']!r} is already used by {overlays[raw['id']].file}")
         overlays[raw["id"]] = _overlay(graph, file, raw, services, layers)
-    overlay_views = {
-        oid: {sid: _view(graph, service, layers, customisation, overlay) for sid, service in services.items()}
-        for oid, overlay in overlays.items()
-    }
+    calibrations: dict[str, Calibration] = {}
+    for file, raw in docs.calibrations:
+        if raw["id"] in calibrations:
+            raise KnowledgeBaseError(file, "id",
+                                     f"calibration id {raw['id']!r} is already used by {calibrations[raw['id']].file}")
+        calibrations[raw["id"]] = _calibration(file, raw, layers)
+    all_views = {}
+    for overlay_id, calibration_id, service in product([None, *overlays], [None, *calibrations], services.values()):
+        overlay = overlays.get(overlay_id) if overlay_id else None
+        calibration = calibrations.get(calibration_id) if calibration_id else None
+        for choices in _choice_combinations(service):
+            all_views[overlay_id, calibration_id, service.id, choices] = _view(
+                service, layers, customisation, dict(choices), overlay, calibration)
+    default_choices = {sid: tuple((f, CHOICE_DEFAULTS[f]) for f in s.variant_fields) for sid, s in services.items()}
+    views = {sid: all_views[None, None, sid, default_choices[sid]] for sid in services}
+    overlay_views = {oid: {sid: all_views[oid, None, sid, default_choices[sid]] for sid in services}
+                     for oid in overlays}
+    heaviest_burden, heaviest_patching = {}, {}
+    for (_, calibration_id, _, _), view in all_views.items():
+        heaviest_burden[calibration_id] = max(heaviest_burden.get(calibration_id, 0.0), view.burden_hours)
+        heaviest_patching[calibration_id] = max(heaviest_patching.get(calibration_id, 0.0),
+                                                view.patching_staff_needed)
     defaults = tuple(sid for sid, s in services.items() if s.default) or tuple(services)
     version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
     graph.graph.update(version=version, reviewed_on=meta["reviewed_on"].isoformat(), title=meta["title"])
@@ -98,7 +119,9 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         layers=layers, services=services, incidents=incidents,
         customisation_levels=customisation, isolation_levels=isolation, views=views,
         default_services=defaults, full_stack_hours=full_stack, files=dict(docs.files),
-        overlays=overlays, overlay_views=overlay_views,
+        overlays=overlays, overlay_views=overlay_views, calibrations=calibrations, all_views=all_views,
+        heaviest_burden=heaviest_burden, heaviest_patching=heaviest_patching,
+        workload_bounds={k: v for k, v in meta.get("workload_bounds", {}).items() if k != "source"},
     )
 
 
@@ -111,7 +134,7 @@ def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, 
     for layer in layers.values():
         graph.nodes[layer_node(layer.id)].update(
             description=layer.description, skills="; ".join(layer.skills), position=layer.position,
-            patching_staff_needed=layer.patching_staff_needed)
+            patching_staff_needed=layer.patching_staff_needed, work=layer.work)
     for incident in incidents.values():
         graph.nodes[incident_node(incident.id)].update(incident_kind=incident.kind, description=incident.description,
                                                        note=incident.note)
@@ -127,6 +150,12 @@ def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, 
             edge["note"] = own.note
             if own.team_share_basis:
                 edge["team_share_basis"] = own.team_share_basis
+        for variant in service.variants:
+            condition = "_".join(f"{k}_{v}" for k, v in variant.when)
+            for layer_id, own in variant.ownership.items():
+                edge = graph.edges[node, layer_node(layer_id)]
+                edge[f"owner_when_{condition}"] = own.owner
+                edge[f"source_when_{condition}"] = own.source
         graph.add_edge(node, level_node("customisation", service.customisation), kind=CUSTOMISATION,
                        note=service.customisation_note, source=service.customisation_source)
         for level, support in service.isolation.items():
@@ -182,7 +211,7 @@ def _add_layers(graph: nx.DiGraph, file: str, raw_layers: list[dict]) -> dict[st
             id=raw["id"], name=raw["name"], description=raw["description"], skills=tuple(raw["skills"]),
             runs_on=tuple(raw["runs_on"]), hours_per_month=raw["hours_per_month"], hours_basis=raw["hours_basis"],
             patching_staff_needed=raw.get("patching_staff_needed", 0.0), incidents=tuple(raw["incidents"]),
-            position=position,
+            position=position, work=raw.get("work", "platform"),
         )
     return layers
 
@@ -215,23 +244,19 @@ def _add_incidents(graph: nx.DiGraph, docs: tuple[str, list[dict]], layers: dict
 def _add_service(graph: nx.DiGraph, file: str, raw: dict, layers: dict[str, Layer]) -> Service:
     node = service_node(raw["id"])
     graph.add_node(node, kind="service", id=raw["id"], name=raw["name"], file=file)
-    ownership = {}
-    for layer_id, entry in raw["ownership"].items():
-        if layer_id not in layers:
-            raise KnowledgeBaseError(file, f"ownership.{layer_id}", f"unknown layer {layer_id!r}")
-        share = {"aws": 0.0, "customer": 1.0}.get(entry["owner"], entry.get("team_share"))
-        if share is None:
-            raise KnowledgeBaseError(file, f"ownership.{layer_id}.team_share", "a shared layer needs the team's share (0 to 1)")
-        ownership[layer_id] = Ownership(layer=layer_id, owner=entry["owner"], source=entry["source"],
-                                        note=entry.get("note", ""), team_share=share,
-                                        team_share_basis=entry.get("team_share_basis", ""))
-        graph.add_edge(node, layer_node(layer_id), kind=RESPONSIBILITY, owner=entry["owner"],
-                       source=entry["source"], team_share=share)
+    ownership = _ownership(file, "ownership", raw["ownership"], layers)
+    for layer_id, own in ownership.items():
+        graph.add_edge(node, layer_node(layer_id), kind=RESPONSIBILITY, owner=own.owner, source=own.source,
+                       team_share=own.team_share)
     missing = [layer_id for layer_id in layers if layer_id not in ownership]
     if missing:
         raise KnowledgeBaseError(file, f"ownership.{missing[0]}",
                                  f"the service skips layer {missing[0]!r}: every layer needs an owner")
-    _check_closure(graph, file, raw["id"])
+    variants = tuple(
+        Variant(when=tuple(sorted(item["when"].items())), note=item.get("note", ""),
+                ownership=_ownership(file, f"variants[{index}].ownership", item["ownership"], layers))
+        for index, item in enumerate(raw.get("variants", []))
+    )
     limits = tuple(
         Limit(field=item["field"], kind=item["kind"], label=item["label"], source=item["source"],
               unblock=item["unblock"], value=item.get("value"), values=tuple(item.get("values", ())),
@@ -241,35 +266,70 @@ def _add_service(graph: nx.DiGraph, file: str, raw: dict, layers: dict[str, Laye
     isolation = {level: IsolationSupport(level=level, support=entry["support"], note=entry["note"],
                                          source=entry["source"], unblock=entry.get("unblock", ""))
                  for level, entry in raw["isolation"].items()}
-    return Service(
+    service = Service(
         id=raw["id"], name=raw["name"], model=raw["model"], summary=raw["summary"], default=raw.get("default", False),
         customisation=raw["customisation"]["level"], customisation_note=raw["customisation"]["note"],
         customisation_source=raw["customisation"]["source"], isolation=isolation, ownership=ownership,
-        limits=limits, file=file,
+        limits=limits, file=file, variants=variants,
     )
-
-
-_BELOW_ALLOWED = {"aws": {"aws"}, "shared": {"aws", "shared"}}
-
-
-def _check_closure(graph: nx.DiGraph, file: str, service_id: str) -> None:
-    """AWS's part of a stack is closed downward: what AWS (partly) owns rests only on what AWS (partly) owns."""
-    node = service_node(service_id)
     stack = _stack_graph(graph)
-    owner_of = {graph.nodes[v]["id"]: data["owner"] for _, v, data in graph.out_edges(node, data=True)
-                if data["kind"] == RESPONSIBILITY}
-    for layer_id, owner in owner_of.items():
-        allowed = _BELOW_ALLOWED.get(owner)
+    for choices in _choice_combinations(service):
+        _check_closure(stack, file, service.ownership_for(dict(choices)), choices)
+    return service
+
+
+def _ownership(file: str, where: str, raw: dict, layers: dict[str, Layer]) -> dict[str, Ownership]:
+    ownership = {}
+    for layer_id, entry in raw.items():
+        if layer_id not in layers:
+            raise KnowledgeBaseError(file, f"{where}.{layer_id}", f"unknown layer {layer_id!r}")
+        share = {"aws": 0.0, "customer": 1.0, "none": 0.0}.get(entry["owner"], entry.get("team_share"))
+        if share is None:
+            raise KnowledgeBaseError(file, f"{where}.{layer_id}.team_share", "a shared layer needs the team's share (0 to 1)")
+        ownership[layer_id] = Ownership(layer=layer_id, owner=entry["owner"], source=entry["source"],
+                                        note=entry.get("note", ""), team_share=share,
+                                        team_share_basis=entry.get("team_share_basis", ""))
+    return ownership
+
+
+def _choice_combinations(service: Service) -> list[tuple[tuple[str, str], ...]]:
+    """Every combination of the workload choices that change this service's ownership."""
+    fields = service.variant_fields
+    return [tuple(zip(fields, values)) for values in product(*(WORKLOAD_CHOICES[f] for f in fields))]
+
+
+_BELOW_ALLOWED = {"aws": {"aws", "none"}, "shared": {"aws", "shared", "none"}}
+
+
+def _check_closure(stack: nx.DiGraph, file: str, owner_of: dict[str, Ownership], choices: tuple) -> None:
+    """AWS's part of a stack is closed downward: what AWS (partly) owns rests only on what AWS (partly) owns."""
+    for layer_id, own in owner_of.items():
+        allowed = _BELOW_ALLOWED.get(own.owner)
         if allowed is None:
             continue
         for below in nx.descendants(stack, layer_node(layer_id)):
-            below_id = graph.nodes[below]["id"]
-            if owner_of[below_id] not in allowed:
+            below_id = stack.nodes[below]["id"]
+            if owner_of[below_id].owner not in allowed:
+                when = f" (when {', '.join(f'{k} is {v!r}' for k, v in choices)})" if choices else ""
                 raise KnowledgeBaseError(
                     file, f"ownership.{layer_id}.owner",
-                    f"{owner!r} owns {layer_id!r} but {owner_of[below_id]!r} owns {below_id!r} beneath it; "
-                    "AWS's part of the stack must include everything beneath what it owns",
+                    f"{own.owner!r} owns {layer_id!r} but {owner_of[below_id].owner!r} owns {below_id!r} beneath "
+                    f"it{when}; AWS's part of the stack must include everything beneath what it owns",
                 )
+
+
+def _calibration(file: str, raw: dict, layers: dict[str, Layer]) -> Calibration:
+    """An organisation's effort figures; every layer it names must exist."""
+    efforts = {}
+    for layer_id, entry in raw["layers"].items():
+        if layer_id not in layers:
+            raise KnowledgeBaseError(file, f"layers.{layer_id}", f"unknown layer {layer_id!r}")
+        default = layers[layer_id]
+        efforts[layer_id] = LayerEffort(
+            hours_per_month=entry.get("hours_per_month", default.hours_per_month),
+            hours_basis=entry.get("hours_basis", default.hours_basis),
+            patching_staff_needed=entry.get("patching_staff_needed", default.patching_staff_needed))
+    return Calibration(id=raw["id"], name=raw["name"], description=raw["description"], efforts=efforts, file=file)
 
 
 # Names an overlay's party may not take: they already mean AWS or the team in every answer.
@@ -304,9 +364,9 @@ def _overlay(graph: nx.DiGraph, file: str, raw: dict, services: dict[str, Servic
             at = f"{where}.layers[{position}]"
             if layer_id not in layers:
                 raise KnowledgeBaseError(file, at, f"unknown layer {layer_id!r}")
-            if service.ownership[layer_id].owner == "aws":
-                raise KnowledgeBaseError(file, at, f"AWS owns {layer_id!r} on {service.id}: only layers the team "
-                                                   "owns or shares can move to another party")
+            if service.ownership[layer_id].owner in ("aws", "none"):
+                raise KnowledgeBaseError(file, at, f"the team does not own {layer_id!r} on {service.id}: only "
+                                                   "layers the team owns or shares can move to another party")
             if (service.id, layer_id) in moved:
                 raise KnowledgeBaseError(file, at, f"{layer_id!r} on {service.id} is already moved by "
                                                    f"reassign[{moved[service.id, layer_id]}]")
@@ -321,7 +381,7 @@ def _overlay(graph: nx.DiGraph, file: str, raw: dict, services: dict[str, Servic
         for layer_id in item.layers:
             for below in nx.descendants(stack, layer_node(layer_id)):
                 below_id = graph.nodes[below]["id"]
-                if service.ownership[below_id].owner == "aws":
+                if service.ownership[below_id].owner in ("aws", "none"):
                     continue
                 holder = overlay.holder(service.id, below_id)
                 if holder is not None and holder.party == item.party:
@@ -347,32 +407,42 @@ def _check_levels(service: Service, customisation: dict[str, Level], isolation: 
             raise KnowledgeBaseError(service.file, f"isolation.{level}", f"unknown isolation level {level!r}")
 
 
-def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customisation: dict[str, Level],
-          overlay: Overlay | None = None) -> ServiceView:
-    team, aws, party = [], [], []
-    burden = party_hours = patching = 0.0
+def _view(service: Service, layers: dict[str, Layer], customisation: dict[str, Level], choices: dict[str, str],
+          overlay: Overlay | None = None, calibration: Calibration | None = None) -> ServiceView:
+    """What the team, AWS and any internal party own on one service, with the team's hours and patching need."""
+    ownership = service.ownership_for(choices)
+    efforts = calibration.efforts if calibration is not None else {}
+    team, aws, party, not_used = [], [], [], []
+    burden = application = party_hours = patching = 0.0
     patching_layers, party_patching = [], []
     for layer in layers.values():  # stack order, bottom first
-        own = service.ownership[layer.id]
-        edge = graph.edges[service_node(service.id), layer_node(layer.id)]
-        hours = round(layer.hours_per_month * edge["team_share"], 2)
+        own = ownership[layer.id]
+        effort = efforts.get(layer.id)
+        layer_hours = effort.hours_per_month if effort else layer.hours_per_month
+        layer_patching = effort.patching_staff_needed if effort else layer.patching_staff_needed
+        hours = round(layer_hours * own.team_share, 2)
         entry = {"id": layer.id, "name": layer.name, "owner": own.owner, "source": own.source}
         if own.note:
             entry["note"] = own.note
+        if own.owner == "none":
+            not_used.append(entry)
+            continue
         moved = overlay.holder(service.id, layer.id) if overlay is not None else None
-        if moved is not None:
+        if moved is not None and own.owner in ("customer", "shared"):
             who = overlay.parties[moved.party]
             party.append({**entry, "hours_per_month": hours, "party": who.id, "party_name": who.name,
                           "party_note": moved.note})
             party_hours += hours
-            if layer.patching_staff_needed:
+            if layer_patching:
                 party_patching.append(layer.id)
         elif own.owner in ("customer", "shared"):
-            team.append({**entry, "hours_per_month": hours})
+            team.append({**entry, "hours_per_month": hours, "work": layer.work})
             burden += hours
-            if layer.patching_staff_needed:
+            if layer.work == "application":
+                application += hours
+            if layer_patching:
                 # On a shared layer the team carries its share of the patching work (e.g. rolling out AWS's images).
-                patching += layer.patching_staff_needed * edge["team_share"]
+                patching += layer_patching * own.team_share
                 patching_layers.append(layer.id)
         if own.owner in ("aws", "shared"):
             aws.append(entry)
@@ -385,5 +455,8 @@ def _view(graph: nx.DiGraph, service: Service, layers: dict[str, Layer], customi
         customisation_rank=customisation[service.customisation].rank,
         limits_by_field={k: tuple(v) for k, v in by_field.items()},
         party_owns=tuple(party), party_hours=round(party_hours, 2), party_patching_layers=tuple(party_patching),
-        overlay=overlay.id if overlay is not None else None,
+        overlay=overlay.id if overlay is not None else None, application_hours=round(application, 2),
+        choices=tuple((f, choices[f]) for f in service.variant_fields),
+        calibration=calibration.id if calibration is not None else None, not_used=tuple(not_used),
+        ownership=ownership,
     )

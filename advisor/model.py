@@ -7,12 +7,20 @@ from typing import Any
 
 import networkx as nx
 
+from .profile import CHOICE_DEFAULTS
+
 __all__ = [
     "OWNERS", "Level", "Layer", "Incident", "Ownership", "Limit", "IsolationSupport",
-    "Service", "ServiceView", "Party", "Reassignment", "Overlay", "KnowledgeBase",
+    "Service", "ServiceView", "Party", "Reassignment", "Overlay", "Variant", "Calibration", "LayerEffort",
+    "KnowledgeBase", "WORK_KINDS",
 ]
 
-OWNERS = ("aws", "customer", "shared")
+# Who can hold a layer on a service; "none" marks a layer the service's stack does not have
+# (a plain application on EC2 has no container runtime).
+OWNERS = ("aws", "customer", "shared", "none")
+# Platform work changes from one service to another; the application's own work (its code,
+# libraries, configuration, permissions, data and logs) the team keeps wherever it runs.
+WORK_KINDS = ("platform", "application")
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Layer:
     patching_staff_needed: float
     incidents: tuple[str, ...]
     position: int = 0
+    work: str = "platform"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,18 @@ class IsolationSupport:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Ownership that differs with how the team runs the application (e.g. containers or not on EC2)."""
+
+    when: tuple[tuple[str, str], ...]
+    ownership: dict[str, Ownership]
+    note: str = ""
+
+    def applies(self, choices: dict[str, str]) -> bool:
+        return all(choices.get(key) == value for key, value in self.when)
+
+
+@dataclass(frozen=True)
 class Service:
     """A compute service as its data file describes it."""
 
@@ -107,6 +128,43 @@ class Service:
     ownership: dict[str, Ownership]
     limits: tuple[Limit, ...]
     file: str
+    variants: tuple[Variant, ...] = ()
+
+    @property
+    def variant_fields(self) -> tuple[str, ...]:
+        """The workload fields whose value changes who owns what on this service."""
+        return tuple(dict.fromkeys(key for variant in self.variants for key, _ in variant.when))
+
+    def ownership_for(self, choices: dict[str, str]) -> dict[str, Ownership]:
+        """Each layer's ownership for the given workload choices: the base, then each variant that applies."""
+        ownership = dict(self.ownership)
+        for variant in self.variants:
+            if variant.applies(choices):
+                ownership.update(variant.ownership)
+        return ownership
+
+
+@dataclass(frozen=True)
+class LayerEffort:
+    """The effort one layer costs its owner: hours a month and patching staff, with their basis."""
+
+    hours_per_month: float
+    hours_basis: str
+    patching_staff_needed: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """An organisation's own effort figures for some layers, replacing the defaults."""
+
+    id: str
+    name: str
+    description: str
+    efforts: dict[str, LayerEffort]
+    file: str
+
+    def summary(self) -> dict:
+        return {"id": self.id, "name": self.name, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -129,6 +187,16 @@ class ServiceView:
     party_hours: float = 0.0
     party_patching_layers: tuple[str, ...] = ()
     overlay: str | None = None
+    application_hours: float = 0.0
+    choices: tuple[tuple[str, str], ...] = ()
+    calibration: str | None = None
+    not_used: tuple[dict, ...] = ()
+    ownership: dict[str, Ownership] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def platform_hours(self) -> float:
+        """The team's hours on platform layers: what changes from one service to another."""
+        return round(self.burden_hours - self.application_hours, 2)
 
     # Derived from limits_by_field whenever a view is made, for the what-if analysis: per workload
     # field, the limits whose outcome reads it (as the limited value or in their condition), and the limits that do not.
@@ -189,9 +257,12 @@ class Overlay:
                 "parties": [{"id": p.id, "name": p.name} for p in self.parties.values()]}
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class KnowledgeBase:
     """The loaded, validated knowledge base and everything derived from it."""
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {self.title!r} version {self.version}>"
 
     graph: nx.DiGraph
     version: str
@@ -208,5 +279,19 @@ class KnowledgeBase:
     files: dict[str, str] = field(default_factory=dict)
     overlays: dict[str, Overlay] = field(default_factory=dict)
     overlay_views: dict[str, dict[str, ServiceView]] = field(default_factory=dict)
+    calibrations: dict[str, Calibration] = field(default_factory=dict)
+    # Every view: keyed by (overlay, calibration, service, choices); None means no overlay or calibration.
+    all_views: dict[tuple, ServiceView] = field(default_factory=dict)
+    # Per calibration: the largest team burden and patching need of any view, the scales the score reads.
+    heaviest_burden: dict[str | None, float] = field(default_factory=dict)
+    heaviest_patching: dict[str | None, float] = field(default_factory=dict)
+    workload_bounds: dict[str, float] = field(default_factory=dict)
     # EC2 instance family -> its row of instance_families.toml (accelerator, note, source)
     instance_families: dict[str, dict] = field(default_factory=dict)
+
+    def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
+             choices: dict[str, str] | None = None) -> ServiceView:
+        """A service as a team sees it: under an overlay and a calibration, for its workload choices."""
+        service = self.services[service_id]
+        key = tuple((name, (choices or {}).get(name, CHOICE_DEFAULTS[name])) for name in service.variant_fields)
+        return self.all_views[overlay, calibration, service_id, key]

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AWS", "TEAM", "Owner", "owner_of", "party_owner", "party_actor", "actor_party", "actors_of",
+__all__ = ["AWS", "TEAM", "NONE", "Owner", "owner_of", "party_owner", "party_actor", "actor_party", "actors_of",
            "join_actors", "split_actors", "two_party_acts", "join_and"]
 
 AWS = "aws"
 TEAM = "team"
+NONE = "none"  # a layer not in a service's stack: nobody acts on it there
 _PARTY = "party:"
 # AWS first, parties between, the team last: the order every sentence names them in.
 _ACTOR_ORDER = {AWS: 0, TEAM: 2}
@@ -25,8 +26,9 @@ _ACTOR_ORDER = {AWS: 0, TEAM: 2}
 class Owner:
     """The owner of one layer on one service.
 
-    kind is ``aws``, ``customer`` (the team), ``shared`` (the team and AWS), ``party`` (an internal party),
-    ``party-shared`` (a party and AWS) or ``other`` (a value this version does not know, shown as written).
+    kind is ``aws``, ``customer`` (the team), ``shared`` (the team and AWS), ``none`` (the layer is not in this
+    service's stack), ``party`` (an internal party), ``party-shared`` (a party and AWS) or ``other`` (a value
+    this version does not know, shown as written).
     """
 
     kind: str
@@ -44,7 +46,7 @@ def owner_of(cell: dict) -> Owner:
     """The owner a snapshot's matrix cell (or a comparison's side) records."""
     code = cell.get("owner")
     raw = code if isinstance(code, str) else ""
-    if raw in (AWS, "customer"):
+    if raw in (AWS, "customer", NONE):
         return Owner(raw, raw=raw)
     if raw == "shared":
         party = cell.get("party")

@@ -3,10 +3,28 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES", "profile_as_dict"]
+__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
+           "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "profile_as_dict"]
 
 # The values a workload field with a fixed choice may take; limits and profiles use the same words.
-WORKLOAD_CHOICES = {"os": ("linux", "windows"), "arch": ("x86_64", "arm64"), "invocation": ("sync", "async")}
+WORKLOAD_CHOICES = {
+    "os": ("linux", "windows"), "arch": ("x86_64", "arm64"), "invocation": ("sync", "async"),
+    # How the team would run the application on plain EC2 instances: as processes on the instance, in
+    # containers it runs itself, or on a Kubernetes cluster of its own (the layers it owns differ).
+    "on_ec2": ("application", "containers", "kubernetes"),
+    # How a Lambda function is packaged: a .zip on a managed runtime, or a container image the team builds.
+    "lambda_package": ("zip", "image"),
+}
+# Choices that change who owns what rather than what can run; each has a default a profile may leave out.
+CHOICE_DEFAULTS = {"on_ec2": "containers", "lambda_package": "zip"}
+# How an answer says which choice its figures assume.
+CHOICE_ASSUMPTIONS = {
+    ("on_ec2", "application"): "the application runs directly on the instances, with no containers",
+    ("on_ec2", "containers"): "the team runs containers on the instances itself, with no orchestrator of its own",
+    ("on_ec2", "kubernetes"): "the team runs its own Kubernetes cluster on the instances",
+    ("lambda_package", "zip"): "functions are .zip packages on a runtime AWS manages",
+    ("lambda_package", "image"): "functions are container images the team builds on a base image",
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,12 @@ class Workload:
     arch: str | None = None
     invocation: str | None = None
     daemonsets: bool = False
+    on_ec2: str = CHOICE_DEFAULTS["on_ec2"]
+    lambda_package: str = CHOICE_DEFAULTS["lambda_package"]
+
+    def choices(self) -> dict[str, str]:
+        """The choices that change who owns what, as field -> value."""
+        return {name: getattr(self, name) for name in CHOICE_DEFAULTS}
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class Profile:
     name: str | None = None
     services: tuple[str, ...] | None = None
     overlay: str | None = None
+    calibration: str | None = None
 
 
 # How a sentence names the value a team asked for, per workload field.
@@ -71,6 +96,8 @@ WORKLOAD_PHRASES = {
     "arch": "{value} processors",
     "invocation": "{value} invocations",
     "daemonsets": "Kubernetes DaemonSets",
+    "on_ec2": "{value}",
+    "lambda_package": "{value}",
 }
 
 
@@ -78,7 +105,7 @@ def profile_as_dict(profile: Profile) -> dict:
     """The profile as plain JSON-ready values, leaving out what was not asked."""
     data = asdict(profile)
     data["workload"] = {k: v for k, v in data["workload"].items() if v is not None}
-    for key in ("name", "services", "overlay"):
+    for key in ("name", "services", "overlay", "calibration"):
         if data[key] is None:
             del data[key]
         elif key == "services":

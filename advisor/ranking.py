@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import KnowledgeBase
-from .profile import Profile
+from .capacity import capacity_warnings
+from .model import KnowledgeBase, ServiceView
+from .profile import CHOICE_ASSUMPTIONS, Profile
 from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
+from .text import as_sentence, join_words, number
 
-__all__ = ["RankedService", "Recommendation", "rank"]
+__all__ = ["RankedService", "Recommendation", "rank", "level_phrase"]
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 
@@ -33,15 +35,28 @@ class RankedService:
     reasons: tuple[str, ...]
     party_owns: tuple[dict, ...] = ()
     party_hours_per_month: float = 0.0
+    platform_hours_per_month: float = 0.0
+    application_hours_per_month: float = 0.0
+    meets_needs: bool = True
+    needs_gaps: tuple[dict, ...] = ()
+    fits_capacity: bool = True
+    not_used: tuple[dict, ...] = ()
+    assumptions: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
             "service": self.service, "name": self.name, "rank": self.rank, "score": self.score,
             "eligible": self.eligible, "blockers": [b.as_dict() for b in self.blockers],
             "team_owns": list(self.team_owns), "aws_owns": list(self.aws_owns), "party_owns": list(self.party_owns),
-            "burden_hours_per_month": self.burden_hours_per_month, "party_hours_per_month": self.party_hours_per_month,
+            "not_used": list(self.not_used),
+            "burden_hours_per_month": self.burden_hours_per_month,
+            "platform_hours_per_month": self.platform_hours_per_month,
+            "application_hours_per_month": self.application_hours_per_month,
+            "party_hours_per_month": self.party_hours_per_month,
             "capacity_hours_per_month": self.capacity_hours_per_month,
-            "patching_staff_needed": self.patching_staff_needed,
+            "patching_staff_needed": self.patching_staff_needed, "fits_capacity": self.fits_capacity,
+            "meets_needs": self.meets_needs, "needs_gaps": list(self.needs_gaps),
+            "assumptions": list(self.assumptions),
             "score_breakdown": self.score_breakdown, "reasons": list(self.reasons),
         }
 
@@ -55,17 +70,20 @@ class Recommendation:
     knowledge_base_version: str
     overlay: dict | None = None
     robustness: Robustness | None = None
+    warnings: tuple[dict, ...] = ()
+    calibration: dict | None = None
 
     def as_dict(self) -> dict:
         data = {"ranking": [r.as_dict() for r in self.ranking], "weights": self.weights,
-                "knowledge_base_version": self.knowledge_base_version, "overlay": self.overlay}
+                "knowledge_base_version": self.knowledge_base_version, "overlay": self.overlay,
+                "calibration": self.calibration, "warnings": list(self.warnings)}
         if self.robustness is not None:
             data["robustness"] = self.robustness.as_dict()
         return data
 
 
 def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -> Recommendation:
-    """Rank the profile's services, eligible ones first by score, blocked ones last.
+    """Rank the profile's services: eligible ones first, those meeting the team's needs first, then by score.
 
     Parameters
     ----------
@@ -80,37 +98,26 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
     Returns
     -------
     Recommendation
-        Every service with rank, score (0 to 100), blockers, ownership and reasons, and the
-        robustness of the first place.
+        Every service with rank, score (0 to 100), blockers, needs, ownership, the team's
+        hours split into platform and application work, and reasons; the robustness of the
+        first place; and warnings when first place does not fit the team's capacity.
 
     Examples
     --------
-    >>> rec = rank(kb, Profile(20, 0, "low", "standard"))  # doctest: +SKIP
+    >>> rec = rank(kb, Profile(40, 0, "low", "standard"))  # doctest: +SKIP
     >>> rec.ranking[0].service  # doctest: +SKIP
     'lambda'
     """
     evaluations = evaluate_all(kb, profile)
     weights = profile.weights.as_dict()
     total = sum(weights.values())
-    leader = next((e for e in evaluations if e.eligible), None)
-    runner_up = next((e for e in evaluations if e.eligible and e is not leader), None)
-    # A part's whole share, rounded once: a fit of 1 wins it all and a fit of 0 loses it all, which
-    # is most parts of most services, so most figures need no round() of their own.
-    wholes = [(name, weights[name], round(100 * weights[name] / total, 1)) for name in COMPONENTS]
+    eligible = [e for e in evaluations if e.eligible]
+    leader = eligible[0] if eligible else None
+    runner_up = eligible[1] if len(eligible) > 1 else None
     ranked = []
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
-        breakdown = {}
-        for (name, weight, whole), fit in zip(wholes, ev.fits):
-            if fit == 1.0:
-                # the products keep the signs of zero (a -0.0 fit or weight) the full formula gives
-                breakdown[name] = {"fit": fit, "weight": weight, "points": whole, "lost": (1 - fit) * weight}
-            elif fit == 0.0:
-                breakdown[name] = {"fit": fit, "weight": weight, "points": fit * weight, "lost": whole}
-            else:
-                breakdown[name] = {"fit": round(fit, 4), "weight": weight,
-                                   "points": round(100 * fit * weight / total, 1),
-                                   "lost": round(100 * (1 - fit) * weight / total, 1)}
+        breakdown = {name: _part(fit, weights[name], total) for name, fit in zip(COMPONENTS, ev.fits)}
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
@@ -118,10 +125,52 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
             reasons=tuple(_reasons(kb, profile, ev, place, leader, runner_up, breakdown)),
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
+            platform_hours_per_month=view.platform_hours, application_hours_per_month=view.application_hours,
+            meets_needs=ev.meets_needs, needs_gaps=tuple(_gaps(kb, profile, ev)),
+            fits_capacity=_fits(view, profile), not_used=view.not_used,
+            assumptions=tuple(_assumptions(view)),
         ))
     overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
-    return Recommendation(ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version, overlay=overlay,
-                          robustness=robustness(kb, profile, evaluations) if with_robustness else None)
+    calibration = kb.calibrations[profile.calibration].summary() if profile.calibration else None
+    return Recommendation(
+        ranking=tuple(ranked), weights=weights, knowledge_base_version=kb.version, overlay=overlay,
+        robustness=robustness(kb, profile, evaluations) if with_robustness else None,
+        warnings=tuple(capacity_warnings(kb, profile, evaluations)), calibration=calibration)
+
+
+def _part(fit: float, weight: float, total: float) -> dict[str, float]:
+    """One score part: its fit, weight, and the points won and lost out of 100."""
+    return {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
+            "lost": round(100 * (1 - fit) * weight / total, 1)}
+
+
+def _fits(view: ServiceView, profile: Profile) -> bool:
+    return view.burden_hours <= profile.security_hours_per_month and \
+        view.patching_staff_needed <= profile.patching_staff
+
+
+def level_phrase(kb: KnowledgeBase, level_id: str) -> str:
+    """A customisation level as words: "no control", "low control", "high control"."""
+    return "no control" if level_id == "none" else f"{kb.customisation_levels[level_id].name.lower()} control"
+
+
+def _gaps(kb: KnowledgeBase, profile: Profile, ev: Evaluation) -> list[dict]:
+    """The team's needs a service meets only in part: customisation short, or isolation only with extra work."""
+    service = ev.view.service
+    gaps = []
+    if ev.tier[0]:
+        gaps.append({"need": "customisation", "asked": profile.customisation, "offered": service.customisation,
+                     "sentence": f"{service.name} gives {level_phrase(kb, service.customisation)} beneath the code, "
+                                 f"short of the {level_phrase(kb, profile.customisation)} the team needs."})
+    if ev.tier[1] == 1:
+        level = kb.isolation_levels[profile.isolation].name.lower()
+        gaps.append({"need": "isolation", "asked": profile.isolation, "offered": "with_effort",
+                     "sentence": f"{service.name} gives {level} isolation only with extra work."})
+    return gaps
+
+
+def _assumptions(view: ServiceView) -> list[str]:
+    return [f"On {view.service.name}, the hours assume {CHOICE_ASSUMPTIONS[choice]}." for choice in view.choices]
 
 
 @dataclass(frozen=True)
@@ -137,69 +186,108 @@ class _Sentences:
 
 
 @lru_cache(maxsize=8)
-def _fixed_sentences(kb: KnowledgeBase) -> dict[tuple[str | None, str], _Sentences]:
-    """Every service view's knowledge-base-only sentences, keyed by (overlay, service), made once per knowledge base."""
-    views = [*kb.views.values(), *(v for overlay in kb.overlay_views.values() for v in overlay.values())]
-    return {(view.overlay, view.service.id): _sentences(kb, view) for view in views}
+def _fixed_sentences(kb: KnowledgeBase) -> dict[int, _Sentences]:
+    """Every service view's knowledge-base-only sentences, keyed by the view's identity, made once per knowledge base."""
+    return {id(view): _sentences(kb, view) for view in kb.all_views.values()}
 
 
-def _sentences(kb: KnowledgeBase, view) -> _Sentences:
+def _sentences(kb: KnowledgeBase, view: ServiceView) -> _Sentences:
     service = view.service
-    name = service.name
-    parties = []
+    return _Sentences(
+        owns=_owns_sentence(view), parties=tuple(_party_sentences(view)), patching=_patching_sentence(kb, view),
+        patching_end=_patching_end(view), customisation=_customisation_sentences(kb, view),
+        isolation=_isolation_sentences(kb, view))
+
+
+def _owns_sentence(view: ServiceView) -> str:
+    layers = len(view.team_owns)
+    split = ""
+    if view.application_hours and view.platform_hours:
+        split = (f" ({number(view.platform_hours)} on the platform, {number(view.application_hours)} on the "
+                 "application's own code, configuration and data)")
+    return (f"The team would own {number(view.burden_hours)} hours a month of security work across {layers} "
+            f"layer{'s' if layers != 1 else ''}{split}, ")
+
+
+def _party_sentences(view: ServiceView) -> list[str]:
+    sentences = []
     for party_name, entries in _by_party(view.party_owns).items():
         hours_moved = round(sum(e["hours_per_month"] for e in entries), 2)
-        names = "; ".join(e["name"].lower() for e in entries)
-        parties.append(f"{party_name} would own {hours_moved:g} hours a month of the work instead ({names}), "
-                       "which the team's hours do not have to cover.")
-    need = view.patching_staff_needed
+        names = join_words([e["name"].lower() for e in entries])
+        sentences.append(f"{party_name} would own {number(hours_moved)} hours a month of the work instead ({names}), "
+                         "which the team's hours do not have to cover.")
+    return sentences
+
+
+def _patching_by_party(view: ServiceView) -> str:
     party_patching = _by_party([e for e in view.party_owns if e["id"] in view.party_patching_layers])
-    by_party = "; ".join(f"{party} patches the {_join([e['name'].lower() for e in entries])}"
-                         for party, entries in party_patching.items())
-    end = f"; {by_party}." if by_party else "."
+    return "; ".join(f"{party} patches {join_words(['the ' + e['name'].lower() for e in entries])}"
+                     for party, entries in party_patching.items())
+
+
+def _patching_end(view: ServiceView) -> str:
+    by_party = _patching_by_party(view)
+    return f"; {by_party}." if by_party else "."
+
+
+def _patching_sentence(kb: KnowledgeBase, view: ServiceView) -> str:
+    name = view.service.name
+    by_party = _patching_by_party(view)
+    need = view.patching_staff_needed
     if need == 0 and by_party:
-        patching = f"On {name}, {by_party}, so the team needs no patching staff."
-    elif need == 0:
-        patching = (f"AWS patches the instance operating system and container runtime on {name}, "
-                    "so no patching staff is needed.")
-    else:
-        layer_names = " and ".join(kb.layers[l].name.lower() for l in view.patching_layers)
-        people = f"about {need:g} {'person' if need == 1 else 'people'}; it has "
-        if all(service.ownership[l].owner == "shared" for l in view.patching_layers):
-            patching = f"The team rolls out the patches AWS publishes for the {layer_names}, which takes {people}"
-        else:
-            patching = f"The team patches the {layer_names} itself, which takes {people}"
+        return f"On {name}, {by_party}, so the team needs no patching staff."
+    if need == 0:
+        patched = [f"the {kb.layers[l].name.lower()}" for l, own in view.ownership.items()
+                   if own.owner == "aws" and kb.layers[l].patching_staff_needed]
+        what = join_words(patched) if patched else "everything beneath the team's code"
+        return f"AWS patches {what} on {name}, so the team needs no patching staff."
+    layer_names = join_words([f"the {kb.layers[l].name.lower()}" for l in view.patching_layers])
+    people = f"about {number(need)} {'person' if need == 1 else 'people'}; it has "
+    if all(view.ownership[l].owner == "shared" for l in view.patching_layers):
+        return f"The team rolls out the patches AWS publishes for {layer_names}, which takes {people}"
+    return f"The team patches {layer_names} itself, which takes {people}"
+
+
+def _customisation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str]:
+    service = view.service
     offered = kb.customisation_levels[service.customisation]
-    customisation = {
-        asked.id: (f"It offers {offered.name.lower()} customisation, which "
-                   f"{'covers' if offered.rank >= asked.rank else 'falls short of'} the "
-                   f"{asked.name.lower()} level asked: {service.customisation_note}")
-        for asked in kb.customisation_levels.values()
-    }
-    isolation = {}
+    note = as_sentence(service.customisation_note)
+    sentences = {}
+    for asked in kb.customisation_levels.values():
+        if asked.id == "none":
+            sentences[asked.id] = f"The team needs no control beneath its code; {service.name} gives " \
+                                  f"{level_phrase(kb, offered.id)}: {note}"
+        elif offered.rank >= asked.rank:
+            sentences[asked.id] = f"It gives {level_phrase(kb, offered.id)} beneath the code, which covers the " \
+                                  f"{level_phrase(kb, asked.id)} the team needs: {note}"
+        else:
+            sentences[asked.id] = f"It gives only {level_phrase(kb, offered.id)} beneath the code, short of the " \
+                                  f"{level_phrase(kb, asked.id)} the team needs: {note}"
+    return sentences
+
+
+def _isolation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str | None]:
+    sentences = {}
     for level_id, level in kb.isolation_levels.items():
-        support = service.isolation[level_id]
-        isolation[level_id] = {"yes": f"{level.name} isolation is available: {support.note}",
-                               "with_effort": f"{level.name} isolation takes extra work: {support.note}",
+        support = view.service.isolation[level_id]
+        note = as_sentence(support.note)
+        sentences[level_id] = {"yes": f"{level.name} isolation is available: {note}",
+                               "with_effort": f"{level.name} isolation takes extra work: {note}",
                                }.get(support.support)
-    return _Sentences(
-        owns=(f"The team would own {view.burden_hours:g} hours a month of security work across "
-              f"{len(view.team_owns)} layers, "),
-        parties=tuple(parties), patching=patching, patching_end=end, customisation=customisation,
-        isolation=isolation)
+    return sentences
 
 
 def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
              runner_up: Evaluation | None, breakdown: dict) -> list[str]:
     view = ev.view
-    fixed = _fixed_sentences(kb)[view.overlay, view.service.id]
-    reasons = [_position(ev, place, leader, runner_up, breakdown)]
+    fixed = _fixed_sentences(kb)[id(view)]
+    reasons = [_position(kb, profile, ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours
     if burden <= hours:
-        reasons.append(f"{fixed.owns}within the {hours:g} hours it has ({hours - burden:g} to spare).")
+        reasons.append(f"{fixed.owns}within the {number(hours)} hours it has ({number(hours - burden)} to spare).")
     else:
-        reasons.append(f"{fixed.owns}{burden - hours:g} more than the {hours:g} hours it has.")
+        reasons.append(f"{fixed.owns}{number(burden - hours)} more than the {number(hours)} hours it has.")
     reasons.extend(fixed.parties)
     need = view.patching_staff_needed
     if need == 0:
@@ -211,26 +299,49 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, le
     isolation = fixed.isolation[profile.isolation]
     if isolation is not None:
         reasons.append(isolation)
-    reasons.extend(b.sentence + "." for b in ev.blockers)
+    reasons.extend(as_sentence(b.sentence) for b in ev.blockers)
+    reasons.extend(_assumptions(view))
     return reasons
 
 
-def _position(ev: Evaluation, place: int, leader: Evaluation | None, runner_up: Evaluation | None,
-              breakdown: dict) -> str:
+def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
+              runner_up: Evaluation | None, breakdown: dict) -> str:
     ordinal = ORDINALS.get(place, f"number {place}")
-    losses = sorted(((v["lost"], k) for k, v in breakdown.items() if v["lost"] >= 0.05), reverse=True)
-    lost = " and ".join(f"{part} ({points:g})" for points, part in losses[:2])
-    lost_text = f" It loses the most points on {lost}." if lost else " It loses no points."
     if not ev.eligible:
-        return f"Ranks {ordinal}: ruled out by {len(ev.blockers)} hard limit{'s' if len(ev.blockers) > 1 else ''}."
+        count = len(ev.blockers)
+        return f"Ranks {ordinal}: ruled out by {count} hard limit{'s' if count > 1 else ''}."
+    losses = sorted(((v["lost"], k) for k, v in breakdown.items() if v["lost"] >= 0.05), reverse=True)
+    lost = join_words([f"{part} ({points:g})" for points, part in losses[:2]])
+    lost_text = f" It loses the most points on {lost}." if lost else " It loses no points."
     if ev is leader:
         if runner_up is None:
             return f"Ranks first with {ev.score:.1f} points: the only eligible option.{lost_text}"
+        if runner_up.tier != ev.tier:
+            return f"Ranks first with {ev.score:.1f} points: {_better_need(kb, profile, ev, runner_up)}.{lost_text}"
         gap = round(ev.score, 1) - round(runner_up.score, 1)
         return (f"Ranks first with {ev.score:.1f} points, {gap:.1f} ahead of "
                 f"{runner_up.view.service.name}.{lost_text}")
+    if ev.tier != leader.tier:
+        return f"Ranks {ordinal}: {_worse_need(kb, profile, ev, leader)}."
     gap = round(leader.score, 1) - round(ev.score, 1)
     return f"Ranks {ordinal} with {ev.score:.1f} points, {gap:.1f} behind {leader.view.service.name}.{lost_text}"
+
+
+def _better_need(kb: KnowledgeBase, profile: Profile, ev: Evaluation, other: Evaluation) -> str:
+    if ev.tier[0] < other.tier[0]:
+        return (f"it gives the {level_phrase(kb, profile.customisation)} the team needs, which "
+                f"{other.view.service.name} does not")
+    level = kb.isolation_levels[profile.isolation].name.lower()
+    return f"it gives {level} isolation outright, where {other.view.service.name} needs extra work for it"
+
+
+def _worse_need(kb: KnowledgeBase, profile: Profile, ev: Evaluation, leader: Evaluation) -> str:
+    if ev.tier[0] > leader.tier[0]:
+        return (f"it gives less than the {level_phrase(kb, profile.customisation)} the team needs, so the options "
+                "that give it rank above it, whatever the score")
+    level = kb.isolation_levels[profile.isolation].name.lower()
+    return (f"it gives {level} isolation only with extra work, so the options that give it outright rank above it, "
+            "whatever the score")
 
 
 def _by_party(entries) -> dict[str, list[dict]]:
@@ -238,7 +349,3 @@ def _by_party(entries) -> dict[str, list[dict]]:
     for entry in entries:
         grouped.setdefault(entry["party_name"], []).append(entry)
     return grouped
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

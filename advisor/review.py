@@ -77,7 +77,8 @@ def review(kb: KnowledgeBase, profile: Profile, current_services: Iterable[str])
     for entry in in_use:
         change = None
         if first is not None and entry.service != first.service:
-            change = compare(kb, entry.service, first.service, profile.overlay)
+            change = compare(kb, entry.service, first.service, profile.overlay, profile.workload.choices(),
+                             profile.calibration)
         comparisons.append({
             "service": entry.service, "name": entry.name, "rank": entry.rank, "score": entry.score,
             "eligible": entry.eligible, "blockers": [b.as_dict() for b in entry.blockers],

@@ -1,15 +1,31 @@
-"""The fit of one service to one profile: hard limits and the weighted score.
+"""The fit of one service to one profile: hard limits, needs, and the weighted score.
 
-Every part of the fit is a number from 0 to 1:
+A ranking orders services in three steps (``order_key``):
 
-- burden: the stated security hours over the hours the team would own (1 when they suffice);
-- patching: patching staff over the staff the team-owned patching layers need (1 when enough);
-- customisation: 1 when the control offered covers the control asked, minus a third per level short;
-- isolation: 1 when the service gives the isolation asked, 0.5 when only with extra work;
-- simplicity: 1 minus the owned hours over the hours of the whole stack, so that owning less
-  counts even when the team has the hours for more.
+1. **Hard limits.** A service whose limits the workload breaks, or that cannot give the isolation
+   asked at all, is ruled out and ranks after every eligible one.
+2. **Needs.** Among the rest, a service that gives the customisation (control beneath the code)
+   the team needs ranks above one that falls short, and one short by one level above one short by
+   two; then a service that gives the isolation asked outright ranks above one that gives it only
+   with extra work. A need is never traded for convenience.
+3. **Score**, 100 times the weighted mean of five fits, each from 0 to 1:
 
-The score is 100 times the weighted mean of the parts.
+   - burden: 1 when the team's security hours cover the hours it would own, otherwise 1 minus the
+     hours missing over the heaviest team burden of any service (the same scale for every service);
+   - patching: the same with patching staff and the staff the team's patching layers need;
+   - customisation: 1 when the control offered covers the control asked, minus a third per level short;
+   - isolation: 1 when the service gives the isolation asked, 0.5 when only with extra work;
+   - simplicity: 1 minus the team's hours over the heaviest team burden, so owning less counts even
+     when the team has the hours for more.
+
+   Equal scores go to less team burden, then fewer team-owned layers, then less patching staff,
+   then the services of the seed article's four models before newer ones (the id only settles
+   services whose every figure is equal).
+
+Why shortfalls and not ratios: the burden and patching fits fall by the same amount for each hour
+or person missing, whichever service it is. So lowering a team's hours or patching staff can only
+widen the lead of a lighter service over a heavier one, and never sends a team that can carry less
+to a service that asks more of it (tests/test_model_properties.py holds this over generated profiles).
 """
 from __future__ import annotations
 
@@ -20,17 +36,30 @@ from operator import mul
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_PHRASES, Profile, Workload
+from .text import as_sentence
 
 __all__ = [
-    "Blocker", "Evaluation", "COMPONENTS", "ISOLATION_FIT", "VALUE_NAMES", "evaluate", "evaluate_all", "order",
-    "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit", "weighted_score",
-    "weight_tuple", "limits_broken", "breaks",
+    "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
+    "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
+    "simplicity_fit", "weighted_score", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
 ]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
 ISOLATION_FIT = {"yes": 1.0, "with_effort": 0.5, "no": 0.0}
+ISOLATION_TIER = {"yes": 0, "with_effort": 1, "no": 2}
 VALUE_NAMES = {"linux": "Linux", "windows": "Windows", "x86_64": "x86-64", "arm64": "Arm (arm64)",
-               "sync": "synchronous", "async": "asynchronous"}
+               "sync": "synchronous", "async": "asynchronous",
+               "application": "the application run directly on the instances",
+               "containers": "containers the team runs itself", "kubernetes": "a Kubernetes cluster the team runs",
+               "zip": "a .zip package on a managed runtime", "image": "a container image"}
+
+
+@dataclass(frozen=True)
+class Scales:
+    """The figures the burden, patching and simplicity fits divide by: the heaviest of the catalog."""
+
+    burden: float
+    patching: float
 
 
 @dataclass(frozen=True)
@@ -51,34 +80,50 @@ class Blocker:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The raw fit of one service: score, its parts and its blockers."""
+    """The raw fit of one service: score, its parts, its standing on the team's needs and its blockers."""
 
     view: ServiceView
     score: float
     fits: tuple[float, ...]
     blockers: tuple[Blocker, ...]
+    tier: tuple[int, int] = (0, 0)  # (customisation levels short, isolation: 0 outright, 1 with extra work)
 
     @property
     def eligible(self) -> bool:
         return not self.blockers
 
+    @property
+    def meets_needs(self) -> bool:
+        return self.tier[0] == 0
+
 
 # The parts of the fit, one function each, so that the what-if analysis (robustness.py)
 # computes exactly the numbers the ranking does.
-def burden_fit(hours: float, burden: float) -> float:
-    """Stated hours over owned hours, capped at 1."""
-    return 1.0 if burden <= hours else hours / burden
+def burden_fit(hours: float, burden: float, scale: float) -> float:
+    """1 when the hours cover the burden, else 1 minus the hours missing over the scale."""
+    return 1.0 if burden <= hours else 1.0 - (burden - hours) / scale
 
 
-def patching_fit(staff: int, need: float) -> float:
-    """Patching staff over the staff the owned patching layers need, capped at 1."""
-    return 1.0 if staff >= need else staff / need
+def patching_fit(staff: float, need: float, scale: float) -> float:
+    """1 when the staff cover the need, else 1 minus the people missing over the scale."""
+    return 1.0 if staff >= need else 1.0 - (need - staff) / scale
 
 
 def customisation_fit(asked_rank: int, offered_rank: int) -> float:
     """1 when the control offered covers the level asked, minus a third per level short."""
     short = asked_rank - offered_rank
-    return 1.0 if short <= 0 else 1.0 - short / 3
+    return 1.0 if short <= 0 else max(0.0, 1.0 - short / 3)
+
+
+def simplicity_fit(burden: float, scale: float) -> float:
+    """1 minus the team's hours over the heaviest team burden."""
+    return 1.0 - burden / scale
+
+
+def scales(kb: KnowledgeBase, calibration: str | None) -> Scales:
+    """The heaviest team burden and patching need of any service view under a calibration (never 0)."""
+    return Scales(burden=kb.heaviest_burden.get(calibration) or 1.0,
+                  patching=kb.heaviest_patching.get(calibration) or 1.0)
 
 
 def weight_tuple(profile: Profile) -> tuple[float, ...]:
@@ -92,28 +137,37 @@ def weighted_score(fits: tuple[float, ...], weights: tuple[float, ...]) -> float
     return 100.0 * sum(map(mul, fits, weights)) / sum(weights)
 
 
-def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> Evaluation:
+def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, int]:
+    """How far a service is from the team's needs: (customisation levels short, isolation tier)."""
+    return (max(0, asked_rank - offered_rank), ISOLATION_TIER[support])
+
+
+def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None) -> Evaluation:
     """Score one service for a profile and list what blocks it."""
+    scale = scale or scales(kb, profile.calibration)
     service = view.service
     burden = view.burden_hours
     support = service.isolation[profile.isolation]
+    asked_rank = kb.customisation_levels[profile.customisation].rank
     fits = (
-        burden_fit(profile.security_hours_per_month, burden),
-        patching_fit(profile.patching_staff, view.patching_staff_needed),
-        customisation_fit(kb.customisation_levels[profile.customisation].rank, view.customisation_rank),
+        burden_fit(profile.security_hours_per_month, burden, scale.burden),
+        patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
+        customisation_fit(asked_rank, view.customisation_rank),
         ISOLATION_FIT[support.support],
-        1.0 - burden / kb.full_stack_hours,
+        simplicity_fit(burden, scale.burden),
     )
     score = weighted_score(fits, weight_tuple(profile))
     blockers = _limit_blockers(view, profile)
     if support.support == "no":
         blockers = blockers + (Blocker(
             field="isolation", asked=profile.isolation, limit=support.level,
-            sentence=f"{kb.isolation_levels[profile.isolation].name} isolation was asked, but {support.note[0].lower()}{support.note[1:]}",
+            sentence=as_sentence(f"{kb.isolation_levels[profile.isolation].name} isolation is not available on "
+                                 f"{service.name}: {support.note}", end=False),
             unblock=f"{service.name} becomes eligible if {support.unblock}.", source=support.source),)
     if len(blockers) > 1:
         blockers = tuple(_with_others(b, len(blockers) - 1) for b in blockers)
-    return Evaluation(view=view, score=score, fits=fits, blockers=blockers)
+    return Evaluation(view=view, score=score, fits=fits, blockers=blockers,
+                      tier=needs_tier(asked_rank, view.customisation_rank, support.support))
 
 
 def _with_others(blocker: Blocker, others: int) -> Blocker:
@@ -163,41 +217,43 @@ def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
     else:
         sentence = f"the workload needs {WORKLOAD_PHRASES[limit.field]}, but {name} {limit.label}"
         bound = False
-    return Blocker(field=f"workload.{limit.field}", asked=asked, limit=bound, sentence=sentence[0].upper() + sentence[1:],
-                   unblock=f"{name} becomes eligible if {limit.unblock}.", source=limit.source)
+    return Blocker(field=f"workload.{limit.field}", asked=asked, limit=bound, sentence=as_sentence(sentence, end=False),
+                   unblock=f"{name} becomes eligible if {limit.unblock.removesuffix('.')}.", source=limit.source)
 
 
 def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
-    """The precomputed views of the services a profile asks about, in the order it names them.
+    """The views of the services a profile asks about, in the order it names them.
 
-    With an organisation overlay the views are the overlay's: layers its parties took over
-    count for them, not for the team.
+    Each view is the one precomputed for the profile's overlay (layers an internal party
+    took over count for it, not for the team), calibration and workload choices.
     """
     errors: dict[str, list[str]] = {}
-    views = kb.views
-    if profile.overlay is not None:
-        views = kb.overlay_views.get(profile.overlay, {})
-        if not views:
-            errors["overlay"] = [f"unknown overlay {profile.overlay!r}"]
+    if profile.overlay is not None and profile.overlay not in kb.overlays:
+        errors["overlay"] = [f"unknown overlay {profile.overlay!r}"]
+    if profile.calibration is not None and profile.calibration not in kb.calibrations:
+        errors["calibration"] = [f"unknown calibration {profile.calibration!r}"]
     ids = profile.services or kb.default_services
-    unknown = [sid for sid in ids if sid not in kb.views]
+    unknown = [sid for sid in ids if sid not in kb.services]
     if unknown:
         errors["services"] = [f"unknown service {sid!r}" for sid in unknown]
     if errors:
         raise ProfileError(errors)
-    return [views[sid] for sid in ids]
+    choices = profile.workload.choices()
+    return [kb.view(sid, profile.overlay, profile.calibration, choices) for sid in ids]
 
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
-    return order([evaluate(kb, view, profile) for view in service_views(kb, profile)])
+    scale = scales(kb, profile.calibration)
+    return order([evaluate(kb, view, profile, scale) for view in service_views(kb, profile)])
 
 
-def order_key(blocked: bool, score: float, view: ServiceView) -> tuple:
-    """The ranking's sort key: eligible before blocked, then higher score, less burden, then id."""
-    return (blocked, -round(score, 6), view.burden_hours, view.service.id)
+def order_key(blocked: bool, tier: tuple[int, int], score: float, view: ServiceView) -> tuple:
+    """The ranking's sort key: eligible first, needs met first, higher score, then the documented tie-breaks."""
+    return (blocked, tier, -round(score, 6), view.burden_hours, len(view.team_owns), view.patching_staff_needed,
+            not view.service.default, view.service.id)
 
 
 def order(evaluations: list[Evaluation]) -> list[Evaluation]:
-    """Eligible first by score, then blocked ones by score; less burden, then id, break ties."""
-    return sorted(evaluations, key=lambda e: order_key(bool(e.blockers), e.score, e.view))
+    """Evaluations in ranking order (order_key)."""
+    return sorted(evaluations, key=lambda e: order_key(bool(e.blockers), e.tier, e.score, e.view))

@@ -24,7 +24,7 @@ from .model import KnowledgeBase
 from .profile import Profile, profile_as_dict
 from .ranking import rank
 from .rerun import compare_results
-from .snapshot import knowledge_snapshot
+from .snapshot import snapshot_for
 from .staleness import staleness_warning
 
 __all__ = ["Advisor", "AssessmentRepository", "ProfileParser", "not_an_object"]
@@ -96,7 +96,7 @@ class Advisor:
         profile = self.profile(data)
         result = rank(self.kb, profile).as_dict()
         result["profile"] = profile_as_dict(profile)
-        result["warnings"] = self.warnings()
+        result["warnings"] = result["warnings"] + self.warnings()
         if with_knowledge:
             result["knowledge"] = self._snapshot(result, profile)
         return result
@@ -136,9 +136,11 @@ class Advisor:
         return self.store.list(limit=per_page, offset=(page - 1) * per_page, **only)
 
     def assessment_warnings(self, assessment: Any) -> list[dict]:
-        """The warnings a saved assessment carries today, judged by the knowledge it was made with."""
+        """The warnings a saved assessment carries today: those its ranking gave (capacity, limits), and
+        staleness judged by the knowledge it was made with."""
         reviewed = (assessment.result.get("knowledge") or {}).get("reviewed_on")
-        return self.warnings(date.fromisoformat(reviewed) if reviewed else None)
+        own = [w for w in assessment.result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
+        return own + self.warnings(date.fromisoformat(reviewed) if reviewed else None)
 
     def rerun(self, assessment_id: str) -> dict:
         """Rank a saved profile again on the current knowledge base and say what changed; nothing is stored."""
@@ -153,7 +155,7 @@ class Advisor:
         body["knowledge_base_version"]["old"] = assessment.knowledge_base_version
         del recommendation["knowledge"]
         recommendation["profile"] = profile_as_dict(profile)
-        recommendation["warnings"] = self.warnings()
+        recommendation["warnings"] = recommendation["warnings"] + self.warnings()
         body.update(assessment_id=assessment.id, recommendation=recommendation, warnings=recommendation["warnings"])
         return body
 
@@ -165,4 +167,4 @@ class Advisor:
 
     def _snapshot(self, result: dict, profile: Profile) -> dict:
         services = tuple(entry["service"] for entry in result["ranking"])
-        return knowledge_snapshot(self.kb, services, profile.overlay)
+        return snapshot_for(self.kb, services, profile_as_dict(profile))

@@ -22,9 +22,9 @@ def staleness_warning(reviewed_on: date, today: date, max_age_days: int) -> dict
     if age <= max_age_days:
         return None
     return {
-        "code": STALE_CODE,
-        "message": (f"The knowledge base was last reviewed on {reviewed_on.isoformat()}, {age} days ago, more than "
-                    f"the {max_age_days} days allowed: AWS may have changed what it secures since. Check the "
-                    "cited sources, update the data and its reviewed_on date, and rerun saved assessments."),
+        "code": STALE_CODE, "type": "knowledge",
+        "message": (f"The AWS facts behind this answer were last checked against AWS's documentation on "
+                    f"{reviewed_on.isoformat()}, {age} days ago, more than the {max_age_days} days allowed: AWS may "
+                    "have changed what it secures since. Check the cited sources before relying on the answer."),
         "reviewed_on": reviewed_on.isoformat(), "age_days": age, "max_age_days": max_age_days,
     }

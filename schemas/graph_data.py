@@ -1,11 +1,11 @@
 """Schemas of the knowledge-base files in graph_data/; unknown keys are errors."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from advisor.model import OWNERS
-from advisor.profile import WORKLOAD_CHOICES
+from advisor.model import OWNERS, WORK_KINDS
+from advisor.profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
 
 __all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema",
-           "InstanceFamiliesFileSchema"]
+           "CalibrationFileSchema", "InstanceFamiliesFileSchema"]
 
 ID = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="must be lower-case letters, digits and underscores")
 # AWS documentation, AWS's own sites, and files in AWS's own GitHub organisation (some newer
@@ -35,12 +35,21 @@ class LevelSchema(_Strict):
     description = fields.String(required=True, validate=validate.Length(min=1))
 
 
+class WorkloadBoundsSchema(_Strict):
+    """The most any AWS compute offers for a workload number; a what-if beyond it is not reported."""
+
+    vcpu = fields.Float(validate=validate.Range(min=1, max=1_000_000))
+    memory_gb = fields.Float(validate=validate.Range(min=1, max=1_000_000))
+    source = Source(required=True)
+
+
 class MetaFileSchema(_Strict):
     version = fields.String(required=True, validate=validate.Length(min=1, max=40))
     reviewed_on = fields.Date(required=True)
     title = fields.String(required=True)
     customisation_levels = fields.List(fields.Nested(LevelSchema), required=True, validate=validate.Length(min=1))
     isolation_levels = fields.List(fields.Nested(LevelSchema), required=True, validate=validate.Length(min=1))
+    workload_bounds = fields.Nested(WorkloadBoundsSchema)
 
 
 class LayerSchema(_Strict):
@@ -49,10 +58,11 @@ class LayerSchema(_Strict):
     description = fields.String(required=True, validate=validate.Length(min=1))
     skills = fields.List(fields.String(), required=True)
     runs_on = fields.List(fields.String(validate=ID), required=True)
-    hours_per_month = fields.Float(required=True, validate=validate.Range(min=0))
+    hours_per_month = fields.Float(required=True, validate=validate.Range(min=0, max=10_000))
     hours_basis = fields.String(required=True)
-    patching_staff_needed = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    patching_staff_needed = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=100))
     incidents = fields.List(fields.String(validate=ID), load_default=list)
+    work = fields.String(load_default="platform", validate=validate.OneOf(WORK_KINDS))
 
     @validates("hours_basis")
     def _labelled_as_assumption(self, value, **kwargs):
@@ -114,7 +124,7 @@ class IsolationSchema(_Strict):
 
 
 LIMIT_FIELDS = ["max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb", "gpu", "privileged", "always_on", "os",
-                "arch", "invocation", "daemonsets"]
+                "arch", "invocation", "daemonsets", *CHOICE_DEFAULTS]
 NUMERIC_FIELDS = {"max_duration_minutes", "memory_gb", "vcpu", "ephemeral_storage_gb"}
 CHOICE_FIELDS = set(WORKLOAD_CHOICES)
 
@@ -152,6 +162,23 @@ class LimitSchema(_Strict):
                 raise ValidationError(f"a condition on {key!r} must be one of {', '.join(map(str, allowed))}", "when")
 
 
+class VariantSchema(_Strict):
+    """Ownership that applies only for some workload choices, e.g. on EC2 without containers."""
+
+    when = fields.Dict(keys=fields.String(validate=validate.OneOf(sorted(CHOICE_DEFAULTS))), values=fields.String(),
+                       required=True, validate=validate.Length(min=1))
+    note = fields.String(load_default="")
+    ownership = fields.Dict(keys=fields.String(), values=fields.Nested(OwnershipSchema), required=True,
+                            validate=validate.Length(min=1))
+
+    @validates_schema
+    def _known_choice(self, data, **kwargs):
+        for key, value in data.get("when", {}).items():
+            if value not in WORKLOAD_CHOICES[key]:
+                raise ValidationError(f"a condition on {key!r} must be one of {', '.join(WORKLOAD_CHOICES[key])}",
+                                      "when")
+
+
 class ServiceFileSchema(_Strict):
     id = fields.String(required=True, validate=ID)
     name = fields.String(required=True)
@@ -162,6 +189,7 @@ class ServiceFileSchema(_Strict):
     isolation = fields.Dict(keys=fields.String(), values=fields.Nested(IsolationSchema), required=True)
     ownership = fields.Dict(keys=fields.String(), values=fields.Nested(OwnershipSchema), required=True)
     limits = fields.List(fields.Nested(LimitSchema), load_default=list)
+    variants = fields.List(fields.Nested(VariantSchema), load_default=list)
 
 
 class PartySchema(_Strict):
@@ -185,6 +213,29 @@ class OverlayFileSchema(_Strict):
     description = fields.String(load_default="")
     parties = fields.List(fields.Nested(PartySchema), required=True, validate=validate.Length(min=1))
     reassign = fields.List(fields.Nested(ReassignmentSchema), required=True, validate=validate.Length(min=1))
+
+
+class LayerEffortSchema(_Strict):
+    """An organisation's own effort figure for one layer, labelled as the assumption it is."""
+
+    hours_per_month = fields.Float(validate=validate.Range(min=0, max=10_000))
+    hours_basis = fields.String(required=True)
+    patching_staff_needed = fields.Float(validate=validate.Range(min=0, max=100))
+
+    @validates("hours_basis")
+    def _labelled_as_assumption(self, value, **kwargs):
+        if not value.lower().startswith("assumption"):
+            raise ValidationError("an effort estimate must be labelled as an assumption ('assumption: ...')")
+
+
+class CalibrationFileSchema(_Strict):
+    """An organisation's effort figures, replacing the default hours of the layers it names."""
+
+    id = fields.String(required=True, validate=ID)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    description = fields.String(required=True, validate=validate.Length(min=1))
+    layers = fields.Dict(keys=fields.String(validate=ID), values=fields.Nested(LayerEffortSchema), required=True,
+                         validate=validate.Length(min=1))
 
 
 class InstanceFamilySchema(_Strict):

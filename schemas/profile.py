@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from advisor import DEFAULT_WEIGHTS, InvalidProfileError, KnowledgeBase, Profile, Weights, Workload
-from advisor.profile import WORKLOAD_CHOICES
+from advisor.profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
 
 from .json_types import Number, StrictBoolean, WholeNumber
 from .text import PlainText
@@ -43,6 +43,18 @@ class WorkloadSchema(_Strict):
         metadata={"description": "How runs start: sync (a caller waits for the answer) or async (events, queues, "
                                  "streams); some run-time limits depend on it."})
     daemonsets = StrictBoolean(metadata={"description": "Needs Kubernetes DaemonSets (an agent pod on every node)."})
+    on_ec2 = fields.String(
+        validate=validate.OneOf(WORKLOAD_CHOICES["on_ec2"]),
+        metadata={"description": "How the team would run the application on plain EC2 instances, which decides the "
+                                 "layers it owns there: application (directly on the instances, no containers), "
+                                 "containers (a container runtime it runs itself, no orchestrator) or kubernetes (its "
+                                 f"own Kubernetes cluster). Default: {CHOICE_DEFAULTS['on_ec2']}.",
+                  "example": "containers"})
+    lambda_package = fields.String(
+        validate=validate.OneOf(WORKLOAD_CHOICES["lambda_package"]),
+        metadata={"description": "How Lambda functions are packaged: zip (a managed runtime AWS patches) or image (a "
+                                 "container image, whose runtime and base image the team rebuilds). Default: "
+                                 f"{CHOICE_DEFAULTS['lambda_package']}.", "example": "zip"})
 
 
 class WeightsSchema(_Strict):
@@ -98,6 +110,11 @@ class ProfileSchema(_Strict):
         metadata={"description": "Id of an organisation overlay: layers an internal party (such as a platform team) "
                                  "takes over from the team.", "example": "platform_team"})
 
+    calibration = fields.String(
+        validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="not a calibration id"),
+        metadata={"description": "Id of an effort calibration: an organisation's own hours for some layers, in place "
+                                 "of the default assumptions.", "example": "regulated_change_control"})
+
     @validates_schema
     def _weights_not_all_zero(self, data, **kwargs):
         weights = {**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}
@@ -115,7 +132,7 @@ class ProfileSchema(_Strict):
             workload=Workload(**data.get("workload", {})),
             weights=Weights(**{**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}),
             name=data.get("name"), services=tuple(data["services"]) if "services" in data else None,
-            overlay=data.get("overlay"),
+            overlay=data.get("overlay"), calibration=data.get("calibration"),
         )
 
 

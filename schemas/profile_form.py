@@ -21,7 +21,8 @@ NUMBER_FIELDS = ("security_hours_per_month", "workload.max_duration_minutes", "w
                  "workload.vcpu", "workload.ephemeral_storage_gb")
 INTEGER_FIELDS = ("patching_staff",)
 FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on", "workload.daemonsets")
-CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation", "overlay")
+CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation",
+                 "workload.on_ec2", "workload.lambda_package", "overlay", "calibration")
 LIST_FIELDS = ("services",)
 
 _DECIMAL = re.compile(r"[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
@@ -54,6 +55,9 @@ class ProfileFormSchema(Schema):
     arch = _text("x86_64 or arm64; blank for any.", "workload.arch")
     invocation = _text("sync or async; blank for any.", "workload.invocation")
     daemonsets = _text("Present when it needs Kubernetes DaemonSets.", "workload.daemonsets")
+    on_ec2 = _text("application, containers or kubernetes.", "workload.on_ec2")
+    lambda_package = _text("zip or image.", "workload.lambda_package")
+    calibration = _text("An effort calibration's id; blank for the advisor's own figures.")
     services = fields.List(fields.String(),
                            metadata={"description": "One per ticked service id; none for the default set."})
     overlay = _text("An organisation overlay's id; blank when nobody else runs part of the platform.")

@@ -30,6 +30,9 @@ class TeamLayerSchema(AwsLayerSchema):
 
     hours_per_month = fields.Float(required=True, metadata={
         "description": "The team's hours a month on this layer (an assumption for one typical workload)."})
+    work = fields.String(validate=validate.OneOf(["platform", "application"]), metadata={
+        "description": "platform: work that changes from one service to another; application: the application's "
+                       "own work, which the team keeps on every service."})
 
 
 class PartyLayerSchema(TeamLayerSchema):
@@ -73,18 +76,53 @@ class ScoreBreakdownSchema(Schema):
     simplicity = fields.Nested(ScorePartSchema, required=True)
 
 
+class NeedGapSchema(Schema):
+    """A need of the team that a service meets only in part."""
+
+    need = fields.String(required=True, validate=validate.OneOf(["customisation", "isolation"]))
+    asked = fields.String(required=True, metadata={"description": "The level the team asked for."})
+    offered = fields.String(required=True, metadata={
+        "description": "The customisation level the service offers, or with_effort for isolation it gives only "
+                       "with extra work."})
+    sentence = fields.String(required=True)
+
+
 class RankedServiceSchema(Schema):
     """One service's place in the ranking, with what the team and AWS would own and why."""
 
     service = fields.String(required=True, metadata={"example": "fargate"})
     name = fields.String(required=True, metadata={"example": "AWS Fargate"})
     rank = fields.Integer(required=True, validate=validate.Range(min=1))
-    score = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    score = fields.Float(required=True, validate=validate.Range(min=0, max=100), metadata={
+        "description": "100 times the weighted mean of the five fits. The ranking orders services by hard limits "
+                       "first (eligible before ruled out), then by needs (meets_needs, then isolation given outright "
+                       "before isolation with extra work), and only then by score, so compare scores only between "
+                       "services in the same group. A ruled-out service's score is what it would score if its hard "
+                       "limits did not apply; it does not compete."})
     eligible = fields.Boolean(required=True, metadata={"description": "False when a hard limit rules it out."})
+    meets_needs = fields.Boolean(required=True, metadata={
+        "description": "True when the service gives the customisation the team needs."})
+    needs_gaps = fields.List(fields.Nested(NeedGapSchema), required=True, metadata={
+        "description": "Needs met only in part: customisation short of the level asked, or isolation only with "
+                       "extra work."})
+    fits_capacity = fields.Boolean(required=True, metadata={
+        "description": "True when the team's hours and patching staff cover what it would own on the service."})
+    platform_hours_per_month = fields.Float(required=True, metadata={
+        "description": "The team's hours a month on platform layers: the part that changes between services."})
+    application_hours_per_month = fields.Float(required=True, metadata={
+        "description": "The team's hours a month on the application's own work (code, libraries, configuration, "
+                       "permissions, data, logs), which it keeps on every service. Platform and application hours "
+                       "add up to burden_hours_per_month."})
+    not_used = fields.List(fields.Nested(AwsLayerSchema), required=True, metadata={
+        "description": "Layers this service's stack does not have for the team's workload choices (owner none), such "
+                       "as a container runtime when the application runs directly on EC2 instances."})
+    assumptions = fields.List(fields.String(), required=True, metadata={
+        "description": "The workload choices the hours were counted for, in words."})
     blockers = fields.List(fields.Nested(BlockerSchema), required=True)
     team_owns = fields.List(fields.Nested(TeamLayerSchema), required=True)
     aws_owns = fields.List(fields.Nested(AwsLayerSchema), required=True)
-    burden_hours_per_month = fields.Float(required=True)
+    burden_hours_per_month = fields.Float(required=True, metadata={
+        "description": "The team's hours a month of security work in all: platform plus application."})
     capacity_hours_per_month = fields.Float(required=True)
     patching_staff_needed = fields.Float(required=True)
     score_breakdown = fields.Nested(ScoreBreakdownSchema, required=True)
@@ -120,6 +158,14 @@ class OverlaySummarySchema(Schema):
     parties = fields.List(fields.Nested(PartySchema), required=True)
 
 
+class CalibrationSummarySchema(Schema):
+    """The effort calibration a recommendation was made with."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+
+
 class RecommendationSchema(Schema):
     """Every service asked about, eligible ones first by score, blocked ones last."""
 
@@ -129,8 +175,12 @@ class RecommendationSchema(Schema):
     profile = fields.Nested(ProfileSchema, required=True, metadata={"description": "The profile as understood."})
     overlay = fields.Nested(OverlaySummarySchema, required=True, allow_none=True,
                             metadata={"description": "The organisation overlay used, or null."})
+    calibration = fields.Nested(CalibrationSummarySchema, required=True, allow_none=True, metadata={
+        "description": "The effort calibration used, or null for the default assumptions."})
     robustness = fields.Nested(RobustnessSchema, required=True, metadata={
         "description": "How firmly the first place holds, and the nearest change of each input that would move it."})
     warnings = fields.List(fields.Nested(WarningSchema), required=True, metadata={
-        "description": "Empty, or a stale_knowledge_base warning when the knowledge is older than allowed."})
+        "description": "What the reader must know: no_fit or first_over_capacity when first place does not fit "
+                       "the team's capacity, none_eligible when every service is ruled out, stale_knowledge_base "
+                       "when the knowledge is older than allowed."})
 

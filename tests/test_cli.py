@@ -135,8 +135,9 @@ def test_text_and_md_warn_when_the_knowledge_base_is_too_old(make_app, tmp_path,
     runner = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", TODAY=today).test_cli_runner()
     text = runner.invoke(args=["advise", str(profile_file)]).output
     md = runner.invoke(args=["advise", str(profile_file), "--format", "md"]).output
-    assert text.splitlines()[2].startswith("Warning: The knowledge base was last reviewed on") is stale
-    assert ("> **Warning: the knowledge base behind this record may be out of date.**" in md) is stale
+    assert any(line.startswith("Warning: The AWS facts behind this answer were last checked")
+               for line in text.splitlines()) is stale
+    assert ("> **Warning: the AWS facts behind this record may be out of date.**" in md) is stale
 
 
 @pytest.fixture

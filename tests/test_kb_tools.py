@@ -123,7 +123,7 @@ def test_kb_check_can_fail_a_ci_run_on_a_stale_knowledge_base(make_app, tmp_path
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'a.sqlite3'}", TODAY="2027-12-01", KB_MAX_AGE_DAYS=180)
     runner = app.test_cli_runner()
     lenient = runner.invoke(args=["kb", "check"])
-    assert lenient.exit_code == 0 and "warning: The knowledge base was last reviewed on 2026-11-28" in lenient.output
+    assert lenient.exit_code == 0 and "warning: The AWS facts behind this answer were last checked against AWS's documentation on 2026-12-01" in lenient.output
     assert runner.invoke(args=["kb", "check", "--fail-if-stale"]).exit_code == 1
 
 

@@ -62,10 +62,10 @@ def test_a_service_that_skips_a_layer_is_refused(graph_copy):
 
 
 def test_aws_owning_a_layer_above_a_team_layer_breaks_the_closure_rule(graph_copy):
-    edit(graph_copy / "services" / "ecs.toml",
+    edit(graph_copy / "services" / "ec2.toml",
          '[ownership.container_runtime]\nowner = "customer"', '[ownership.container_runtime]\nowner = "aws"')
     err = load_error(graph_copy)
-    assert (err.file, err.field) == ("services/ecs.toml", "ownership.container_runtime.owner")
+    assert (err.file, err.field) == ("services/ec2.toml", "ownership.container_runtime.owner")
     assert "guest_os" in err.message
 
 

@@ -44,10 +44,10 @@ def load_error(folder) -> KnowledgeBaseError:
 
 def test_the_platform_team_overlay_moves_exactly_the_layers_it_names_and_their_hours(kb):
     base, moved = kb.views["ecs"], kb.overlay_views["platform_team"]["ecs"]
-    assert team_layers(base) - team_layers(moved) == {"guest_os", "container_runtime"}
+    assert team_layers(base) - team_layers(moved) == {"guest_os", "container_runtime", "capacity"}
     assert team_layers(moved) < team_layers(base)
-    assert [e["id"] for e in moved.party_owns] == ["guest_os", "container_runtime"]
-    hours = kb.layers["guest_os"].hours_per_month + kb.layers["container_runtime"].hours_per_month
+    assert [e["id"] for e in moved.party_owns] == ["guest_os", "container_runtime", "capacity"]
+    hours = sum(e["hours_per_month"] for e in base.team_owns if e["id"] in team_layers(base) - team_layers(moved))
     assert base.burden_hours - moved.burden_hours == hours == moved.party_hours
     assert moved.patching_staff_needed == 0 < base.patching_staff_needed
     assert moved.aws_owns == base.aws_owns
@@ -136,7 +136,8 @@ def test_a_saved_assessment_keeps_the_overlay_in_its_snapshot(client, profile):
     assert created["recommendation"]["profile"]["overlay"] == "platform_team"
     store = client.application.extensions["advisor.store"]
     knowledge = store.get(created["id"]).result["knowledge"]
-    assert knowledge["matrix"]["container_runtime"]["ecs"]["owner"] == "party:platform"
+    assert knowledge["matrix"]["capacity"]["ecs"]["owner"] == "party:platform"
+    assert knowledge["matrix"]["container_runtime"]["ecs"]["party"] == "platform"
 
 
 def test_a_knowledge_base_without_overlays_loads_and_has_none(graph_copy):
@@ -149,7 +150,7 @@ def test_a_knowledge_base_without_overlays_loads_and_has_none(graph_copy):
     ('layers = ["logging", "data"]', 'layers = ["logging", "logs"]', "reassign[0].layers[1]", "unknown layer 'logs'"),
     ('party = "secops"', 'party = "sec_ops"', "reassign[0].party", "unknown party 'sec_ops'"),
     ('service = "fargate"', 'service = "mainframe"', "reassign[0].service", "unknown service 'mainframe'"),
-    ('layers = ["logging", "data"]', 'layers = ["logging", "guest_os"]', "reassign[0].layers[1]", "AWS owns 'guest_os'"),
+    ('layers = ["logging", "data"]', 'layers = ["logging", "guest_os"]', "reassign[0].layers[1]", "the team does not own 'guest_os'"),
     ('id = "secops"', 'id = "aws"', "parties[0].id", "reserved"),
     ('note = "Security', 'colour = "red"\nnote = "Security', "reassign[0].colour", "Unknown field"),
     ('layers = ["logging", "data"]', 'layers = []', "reassign[0].layers", "Shorter than minimum"),

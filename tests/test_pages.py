@@ -47,7 +47,8 @@ def test_the_form_starts_with_sensible_defaults(client):
     assert page.by_id("f-patching_staff")[1]["value"] == "0"
     checked = {a["name"]: a["value"] for a in page.all("input") if a.get("type") == "radio" and "checked" in a}
     assert checked == {"customisation": "low", "isolation": "standard", "workload.os": "linux",
-                       "workload.arch": "", "workload.invocation": "", "overlay": ""}  # any, either, nobody else
+                       "workload.arch": "", "workload.invocation": "", "overlay": "", "workload.on_ec2": "containers",
+                       "workload.lambda_package": "zip", "calibration": ""}  # any, either, nobody else, defaults
     assert page.by_id("f-workload-memory_gb")[1]["value"] == ""
     ticked = [a["value"] for a in page.all("input") if a.get("name") == "services" and "checked" in a]
     assert sorted(ticked) == ["ec2", "ecs", "fargate", "lambda"]
@@ -66,7 +67,7 @@ def test_a_valid_submission_redirects_303_to_a_report_of_the_first_ranked_servic
     assert report.status_code == 200
     expected = client.post("/api/v1/recommendations", json={**profile, "name": "Payments API"}).get_json()
     first = expected["ranking"][0]["name"]
-    assert f"<strong>{first}</strong> fits best" in report.get_data(as_text=True).replace("&amp;", "&")
+    assert f"<strong>{first}</strong> ranks first" in report.get_data(as_text=True).replace("&amp;", "&")
     assert saved_count(client) == 1
 
 
@@ -76,7 +77,7 @@ def test_the_form_and_the_api_store_the_same_profile(client, profile):
     saved = client.get(f"/api/v1/assessments/{location.rsplit('/', 1)[1]}").get_json()
     assert saved["recommendation"]["profile"]["workload"] == {
         "max_duration_minutes": 60.0, "gpu": True, "privileged": False, "always_on": False, "os": "linux",
-        "daemonsets": False}
+        "daemonsets": False, "on_ec2": "containers", "lambda_package": "zip"}
     assert saved["name"] == "Payments API"
 
 
@@ -121,7 +122,8 @@ def test_every_answer_is_kept_when_the_form_comes_back(client):
     checked = {a["name"]: a["value"] for a in page.all("input") if a.get("type") in ("radio", "checkbox")
                and "checked" in a}
     assert checked == {"customisation": "high", "isolation": "strong", "workload.os": "windows",
-                       "workload.privileged": "yes", "workload.arch": "", "workload.invocation": "", "overlay": ""}
+                       "workload.privileged": "yes", "workload.arch": "", "workload.invocation": "", "overlay": "",
+                       "calibration": "", "workload.on_ec2": "containers", "workload.lambda_package": "zip"}
     assert page.by_id("f-workload-memory_gb")[1]["value"] == "12"
     assert page.by_id("f-name")[1]["value"] == "Payments API"
 
@@ -193,8 +195,8 @@ def test_the_form_offers_every_service_and_overlay_of_the_knowledge_base(client)
     assert [a["value"] for a in page.all("input") if a.get("name") == "overlay"] == ["", "platform_team"]
     text = " ".join(" ".join(page.text).split())
     assert "A central platform team runs the container hosts" in text
-    assert "Platform team takes over, on Amazon ECS on EC2: instance operating system and its patching, container " \
-           "runtime and agent; on Amazon EKS (managed node groups):" in text
+    assert "Platform team takes over, on Amazon ECS on EC2: instance operating system, container runtime and agent, " \
+           "capacity and scaling; on Amazon EKS (managed node groups):" in text
     assert "If you untick every box, the advisor compares those four." in text
     assert "AWS Graviton processors" in text and "runs no DaemonSets" in text
 

@@ -68,8 +68,8 @@ def test_dedicated_isolation_blocks_fargate_and_lambda(kb):
     (Workload(privileged=True), {"lambda", "fargate"}),
     (Workload(memory_gb=16), {"lambda"}),
     (Workload(memory_gb=128), {"lambda", "fargate"}),
-    (Workload(vcpu=32), {"fargate"}),
-    (Workload(vcpu=256), {"fargate", "ecs"}),
+    (Workload(vcpu=32), {"fargate", "lambda"}),
+    (Workload(vcpu=256), {"fargate", "lambda"}),  # ECS on EC2 runs tasks as large as the instance
     (Workload(os="windows"), {"lambda"}),
     (Workload(os="windows", vcpu=8), {"lambda", "fargate"}),
     (Workload(always_on=True), {"lambda"}),

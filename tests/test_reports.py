@@ -45,7 +45,7 @@ def fixture_report(fixture_client, profile):
 def test_the_report_names_the_best_fit_and_has_every_section(fixture_report):
     saved, html, text = fixture_report
     first = saved["recommendation"]["ranking"][0]
-    assert f"<strong>{first['name']}</strong> fits best" in text
+    assert f"<strong>{first['name']}</strong> ranks first" in text
     for section in ("recommendation", "services", "matrix", "incidents", "inputs"):
         assert f'id="{section}"' in html
 

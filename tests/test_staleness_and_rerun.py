@@ -1,11 +1,25 @@
 """Knowledge ages: answers warn past the configured age, and a saved assessment can be rerun to see what changed."""
 import shutil
+from datetime import timedelta
 
 import pytest
 
+from adapters.graph_files import load_knowledge_base
+from conftest import BASE_PROFILE
 from schemas.rerun import RerunResultSchema
 
-REVIEWED = "2026-11-28"  # reviewed_on in graph_data/knowledge_base.toml
+_REVIEWED = load_knowledge_base().reviewed_on  # reviewed_on in graph_data/knowledge_base.toml
+REVIEWED = _REVIEWED.isoformat()
+
+
+def days_after(days: int) -> str:
+    return (_REVIEWED + timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def profile():
+    """A team whose first place fits its capacity, so the only warning an answer may carry is about age."""
+    return {**BASE_PROFILE, "security_hours_per_month": 40}
 
 
 @pytest.fixture
@@ -24,10 +38,10 @@ def edit(path, old, new):
 
 
 @pytest.mark.parametrize("today, max_age, stale", [
-    ("2026-11-28", 180, False),
-    ("2027-05-27", 180, False),  # exactly 180 days old
-    ("2027-05-28", 180, True),
-    ("2026-12-09", 10, True),
+    (days_after(0), 180, False),
+    (days_after(180), 180, False),  # exactly 180 days old
+    (days_after(181), 180, True),
+    (days_after(11), 10, True),
 ])
 def test_a_recommendation_warns_only_past_the_configured_age(make_app, db, profile, today, max_age, stale):
     client = client_for(make_app, db, TODAY=today, KB_MAX_AGE_DAYS=max_age)
@@ -47,9 +61,9 @@ def test_the_maximum_age_comes_from_the_environment(monkeypatch, make_app, db):
 
 
 def test_a_saved_assessment_warns_once_the_knowledge_it_used_grows_old(make_app, db, profile):
-    created = client_for(make_app, db, TODAY="2026-12-01").post("/api/v1/assessments", json=profile).get_json()
+    created = client_for(make_app, db, TODAY=days_after(3)).post("/api/v1/assessments", json=profile).get_json()
     assert created["warnings"] == []
-    later = client_for(make_app, db, TODAY="2027-08-01")
+    later = client_for(make_app, db, TODAY=days_after(246))
     body = later.get(f"/api/v1/assessments/{created['id']}").get_json()
     assert [w["code"] for w in body["warnings"]] == ["stale_knowledge_base"]
     assert body["recommendation"]["warnings"] == body["warnings"]
@@ -92,7 +106,7 @@ def test_rerun_after_the_knowledge_base_changes_shows_what_moved_and_keeps_the_o
             "team_hours_per_month": {"old": 2.0, "new": 4.0}} in fargate["layers"]
     code = next(l for l in fargate["layers"] if l["layer"] == "application_code")
     assert code["team_hours_per_month"] == {"old": 10.0, "new": 60.0} and code["owner"]["old"] == code["owner"]["new"]
-    assert fargate["burden_hours_per_month"] == {"old": 34.0, "new": 86.0}
+    assert fargate["burden_hours_per_month"] == {"old": 37.0, "new": 89.0}
     assert fargate["team_gains"] == [] and fargate["team_loses"] == []
     assert new.get(f"/api/v1/assessments/{created['id']}").get_json()["recommendation"] == created["recommendation"]
 
@@ -124,16 +138,16 @@ def test_rerun_stores_nothing(make_app, db, profile):
     assert client.get("/api/v1/assessments").get_json()["total"] == 1
 
 
-@pytest.mark.parametrize("today, stale", [("2027-05-27", False), ("2027-05-28", True)])
+@pytest.mark.parametrize("today, stale", [(days_after(180), False), (days_after(181), True)])
 def test_a_report_warns_in_the_page_and_the_record_only_once_its_knowledge_is_too_old(make_app, db, profile, today,
                                                                                    stale):
-    created = client_for(make_app, db, TODAY="2026-12-01").post("/api/v1/assessments", json=profile).get_json()
+    created = client_for(make_app, db, TODAY=days_after(3)).post("/api/v1/assessments", json=profile).get_json()
     later = client_for(make_app, db, TODAY=today)
     page = later.get(created["links"]["report_html"], headers={"Accept": "text/html"}).get_data(as_text=True)
     record = later.get(created["links"]["report_markdown"]).get_data(as_text=True)
-    sentence = f"was last reviewed on {REVIEWED}, 181 days ago, more than the 180 days allowed"
+    sentence = f"documentation on {REVIEWED}, 181 days ago, more than the 180 days allowed"
     assert ("may be out of date" in page, sentence in page) == (stale, stale)
     assert ("may be out of date" in record, sentence in record) == (stale, stale)
     if stale:  # prominent: at the top of the page and straight under the record's title
         assert page.index('class="notice notice--warning"') < page.index('id="recommendation"')
-        assert record.index("> **Warning: the knowledge base") < record.index("## Context and Problem Statement")
+        assert record.index("> **Warning: the AWS facts") < record.index("## Context and Problem Statement")

@@ -110,7 +110,7 @@ def _bar_geometry(ranking: list[dict]) -> tuple[float, float, float, float]:
 
 
 def score_chart(ranking: list[dict]) -> Chart:
-    """Scores from 0 to 100 as horizontal bars, ruled-out services in grey."""
+    """Scores from 0 to 100 as horizontal bars; a ruled-out service gets no bar, only the words "ruled out"."""
     top = 8
     rects, texts, lines = [], [], []
     label_w, left, right, chart_w = _bar_geometry(ranking)
@@ -118,17 +118,18 @@ def score_chart(ranking: list[dict]) -> Chart:
     for i, entry in enumerate(ranking):
         y = top + i * _ROW
         texts.append(Text(label_w, y + 13, f"{entry['rank']}. {entry['name']}", anchor="end"))
+        if not entry["eligible"]:
+            texts.append(Text(left + 6, y + 13, "ruled out by a hard limit", size=11))
+            continue
         width = span * max(0.0, min(entry["score"], 100.0)) / 100
-        fill = PALETTE["bar"] if entry["eligible"] else PALETTE["ruled_out"]
-        rects.append(Rect(left, y + 1, width, _BAR, fill))
-        note = "" if entry["eligible"] else " (ruled out)"
-        texts.append(Text(left + width + 6, y + 13, f"{entry['score']:.1f}{note}", weight="bold"))
+        rects.append(Rect(left, y + 1, width, _BAR, PALETTE["bar"]))
+        texts.append(Text(left + width + 6, y + 13, f"{entry['score']:.1f}", weight="bold"))
     bottom = top + len(ranking) * _ROW
     for tick in range(0, 101, 25):
         x = left + span * tick / 100
         lines.append(Line(x, top - 4, x, bottom))
         texts.append(Text(x, bottom + 14, str(tick), anchor="middle", size=11))
-    summary = "; ".join(f"{e['name']} {e['score']:.1f}{'' if e['eligible'] else ' (ruled out)'}" for e in ranking)
+    summary = "; ".join(f"{e['name']} {e['score']:.1f}" if e["eligible"] else f"{e['name']} ruled out" for e in ranking)
     return Chart("chart-score", "Score out of 100 for each service", summary, chart_w, bottom + 22,
                  tuple(rects), tuple(texts), tuple(lines))
 
@@ -175,11 +176,11 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
 
 _STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT = 480, 21, 8, 10.5
 # Top to bottom: what the team owns, then what another party took over from it, then AWS's part.
-_STACK_GROUP = {"customer": 0, "shared": 1, "other": 2, "party": 3, "party-shared": 4, "aws": 5}
+_STACK_GROUP = {"customer": 0, "shared": 1, "other": 2, "none": 2, "party": 3, "party-shared": 4, "aws": 5}
 _TEAM_KINDS = ("customer", "shared")
-_FILLS = {"customer": "team", "aws": "aws", "party": "party", "other": "other"}
+_FILLS = {"customer": "team", "aws": "aws", "party": "party", "other": "other", "none": "other"}
 _EDGES = {"customer": "team_edge", "shared": "team_edge", "aws": "aws_edge", "party": "party_edge",
-          "party-shared": "party_edge", "other": "other_edge"}
+          "party-shared": "party_edge", "other": "other_edge", "none": "other_edge"}
 
 
 # Average character widths in em, a little above DejaVu Sans's (the widest of the fonts the charts ask for).

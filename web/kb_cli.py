@@ -83,6 +83,9 @@ def _text(where: str, facts: dict) -> str:
         for move in overlay["moves"]:
             lines.append(f"  on {move['service']}, {names[move['party']]} takes {', '.join(move['layers'])} "
                          f"({move['team_hours_moved']:g} team hours a month)")
+    for calibration in facts.get("calibrations", []):
+        lines.append(f"Calibration {calibration['id']} ({calibration['file']}): {calibration['name']}")
+        lines.append("  " + ", ".join(f"{layer} {hours:g} h" for layer, hours in calibration["layers"].items()))
     return "\n".join(lines)
 
 

@@ -125,7 +125,11 @@ def form_choices(kb: KnowledgeBase) -> dict:
                 moves.append(f"{party.name} takes over, {'; '.join(per_service)}.")
         overlays.append({"id": overlay.id, "name": overlay.name,
                          "description": " ".join(part for part in (overlay.description, *moves) if part)})
+    calibrations = [{"id": "", "name": "The advisor's figures",
+                     "description": "Planning assumptions for one typical production workload, each with its basis."}]
+    calibrations += [{"id": c.id, "name": c.name, "description": c.description} for c in kb.calibrations.values()]
     return {
+        "calibrations": calibrations,
         "customisation_levels": list(kb.customisation_levels.values()),
         "isolation_levels": list(kb.isolation_levels.values()),
         "services": [{"id": s.id, "name": s.name, "description": s.summary, "default": s.default} for s in services],

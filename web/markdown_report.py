@@ -57,6 +57,11 @@ def _link(source: str) -> str:
     return escape_prose(source)
 
 
+_WARNING_TITLES = {"capacity": "first place does not fit the team's capacity.",
+                   "limits": "no service can run this workload as described.",
+                   "knowledge": "the AWS facts behind this record may be out of date."}
+
+
 def _lower_first(name: str) -> str:
     """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles') stay as they are."""
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
@@ -77,12 +82,18 @@ def _names(items: list[dict], hours: bool = False, shared: str = "shared") -> st
 def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[str]:
     lines = [f"* Good, because AWS owns {_names(entry['aws_owns'])}."]
     burden = entry["burden_hours_per_month"]
+    split = ""
+    if "platform_hours_per_month" in entry:
+        split = (f" ({num(entry['platform_hours_per_month'])} on the platform, "
+                 f"{num(entry['application_hours_per_month'])} on the application's own work)")
     if burden <= capacity:
-        lines.append(f"* Good, because the team's {num(burden)} hours a month of security work fit within the "
-                     f"{num(capacity)} it has.")
+        lines.append(f"* Good, because the team's {num(burden)} hours a month of security work{split} fit within "
+                     f"the {num(capacity)} it has.")
     else:
-        lines.append(f"* Bad, because the team's {num(burden)} hours a month of security work are "
+        lines.append(f"* Bad, because the team's {num(burden)} hours a month of security work{split} are "
                      f"{num(round(burden - capacity, 2))} more than the {num(capacity)} it has.")
+    for gap in entry.get("needs_gaps", []):
+        lines.append(f"* Bad, because {escape_prose(_lower_first(gap['sentence']).removesuffix('.'))}.")
     need = entry["patching_staff_needed"]
     if need == 0:
         lines.append("* Good, because no patching staff is needed.")
@@ -175,9 +186,13 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
         lines.append(f"* Assessment: {escape_prose(assessment_id)}")
     if report_url and _SAFE_URL.fullmatch(report_url):
         lines.append(f"* Full report: <{report_url}>")
-    for warning in result.get("warnings", []) if warnings is None else warnings:
-        lines += ["", f"> **Warning: the knowledge base behind this record may be out of date.** "
+    own = [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
+    for warning in own + [w for w in (result.get("warnings", []) if warnings is None else warnings)
+                          if w.get("type", "knowledge") == "knowledge"]:
+        lines += ["", f"> **Warning: {_WARNING_TITLES.get(warning.get('type'), _WARNING_TITLES['knowledge'])}** "
                       f"{escape_prose(warning['message'])}"]
+        for change in warning.get("nearest_changes", []):
+            lines.append(f"> * {escape_prose(change['sentence'])}")
     overlay = overlay_summary(result)
     parties = party_names(result)
     lines += ["", "## Context and Problem Statement", "",
@@ -201,8 +216,11 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
         lines.append(f"* {escape_prose(entry['name'])} ({state})")
     lines += ["", "## Decision Outcome", ""]
     if chosen:
+        fits = chosen["burden_hours_per_month"] <= capacity and chosen["patching_staff_needed"] <= staff
         lines += [f"Chosen option: \"{escape_prose(chosen['name'])}\", because it comes out best of the eligible "
-                  f"options, with {chosen['score']:.1f} points out of 100:", ""]
+                  f"options, with {chosen['score']:.1f} points out of 100"
+                  + ("" if fits else ", though the team cannot carry it with its current capacity (see the warning)")
+                  + ":", ""]
         lines += [f"* {escape_prose(reason)}" for reason in chosen["reasons"]]
         lines += ["", "### Consequences", ""] + _pros_and_cons(chosen, capacity, staff)
     else:
@@ -213,7 +231,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     for entry in ranking:
         lines += [f"### {escape_prose(entry['name'])}", ""]
         lines += [f"Rank {entry['rank']}, {entry['score']:.1f} points." if entry["eligible"] else
-                  f"Rank {entry['rank']}, ruled out ({entry['score']:.1f} points before its hard limits).", ""]
+                  f"Rank {entry['rank']}, ruled out by a hard limit.", ""]
         lines += _pros_and_cons(entry, capacity, staff) + [""]
     lines += ["## More Information", "",
               "Made by the Shared-Responsibility Advisor. Hours are planning assumptions for one typical workload, "

@@ -246,6 +246,7 @@ def build_spec(app: Flask) -> dict:
     profile["overlay"]["enum"] = sorted(kb.overlays)
     profile["customisation"]["enum"] = list(kb.customisation_levels)
     profile["isolation"]["enum"] = list(kb.isolation_levels)
+    profile["calibration"]["enum"] = sorted(kb.calibrations)
     for key, name in plugin.converter.refs.items():
         described = document["components"]["schemas"][name]
         if "description" not in described and key[0].__doc__:  # each schema's docstring describes it

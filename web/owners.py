@@ -12,7 +12,7 @@ __all = ["party_names", "owner_kind", "owner_label", "actors", "actor_name", "ac
            "KIND_NAMES"]
 
 # What each kind of cell means, for legends and chart descriptions.
-KIND_NAMES = {"customer": "Team", "shared": "Shared", "aws": "AWS"}
+KIND_NAMES = {"customer": "Team", "shared": "Shared", "aws": "AWS", "none": "Not used"}
 
 
 def _humane(value: str) -> str:

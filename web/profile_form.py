@@ -17,10 +17,15 @@ DEFAULTS = {
     "workload.os": "linux",
     "workload.arch": "",
     "workload.invocation": "",
+    "workload.on_ec2": "containers",
+    "workload.lambda_package": "zip",
     "overlay": "",
+    "calibration": "",
 }
-# Choices whose blank answer ("any", "nobody else") is what an absent field means too.
-_BLANK_CHOICES = ("workload.arch", "workload.invocation", "overlay")
+# Choices whose blank answer ("any", "nobody else", "the advisor's figures") is what an absent field means too.
+_BLANK_CHOICES = ("workload.arch", "workload.invocation", "overlay", "calibration")
+# Choices an absent field leaves at their default, which the form shows chosen.
+_DEFAULT_CHOICES = ("workload.on_ec2", "workload.lambda_package")
 
 LABELS = {
     "name": "Application name",
@@ -39,6 +44,9 @@ LABELS = {
     "workload.arch": "Processor architecture",
     "workload.invocation": "How runs start",
     "workload.daemonsets": "Needs Kubernetes DaemonSets",
+    "workload.on_ec2": "How the application would run on plain EC2 instances",
+    "workload.lambda_package": "How Lambda functions would be packaged",
+    "calibration": "Whose effort figures to use",
     "services": "Services to compare",
     "overlay": "Who else runs part of your platform?",
 }
@@ -68,6 +76,7 @@ def field_id(form_name: str) -> str:
 def form_values(form: MultiDict) -> dict:
     """The answers as posted, to fill the form in again: every ticked service, blank choices as blank."""
     values = {name: "" for name in _BLANK_CHOICES}
+    values.update({name: DEFAULTS[name] for name in _DEFAULT_CHOICES})
     values.update(form.to_dict())
     values["services"] = form.getlist("services")
     return values

@@ -30,11 +30,18 @@ WORKLOAD_LABELS = {
     "arch": ("Processor architecture", None),
     "invocation": ("How runs start", None),
     "daemonsets": ("Needs Kubernetes DaemonSets", None),
+    "on_ec2": ("How the application would run on EC2", None),
+    "lambda_package": ("How Lambda functions are packaged", None),
 }
 CHOICE_NAMES = {"os": {"linux": "Linux", "windows": "Windows"},
                 "arch": {"x86_64": "x86-64 (Intel or AMD)", "arm64": "Arm64 (AWS Graviton)"},
                 "invocation": {"sync": "Synchronously: a caller waits for the answer",
-                               "async": "Asynchronously: from events, queues or streams"}}
+                               "async": "Asynchronously: from events, queues or streams"},
+                "on_ec2": {"application": "Directly on the instances, without containers",
+                           "containers": "In containers the team runs itself, without an orchestrator",
+                           "kubernetes": "On a Kubernetes cluster the team runs itself"},
+                "lambda_package": {"zip": "As .zip packages on a managed runtime",
+                                   "image": "As container images the team builds"}}
 
 
 # The what-if thresholds, grouped by the part of the profile they change (first matching prefix wins).
@@ -100,6 +107,9 @@ def input_rows(profile: dict, result: dict | None = None) -> list[tuple[str, str
     if profile.get("services"):
         names = {entry["service"]: entry["name"] for entry in (result or {}).get("ranking", [])}
         rows.append(("Services compared", ", ".join(names.get(s, s) for s in profile["services"])))
+    calibration = (result or {}).get("calibration")
+    if profile.get("calibration"):
+        rows.append(("Effort figures", calibration["name"] if calibration else profile["calibration"]))
     if profile.get("overlay"):
         overlay = overlay_summary(result or {})
         rows.append(("Who else runs part of the platform",
@@ -231,7 +241,11 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "date_text": date_text(created_at),
         "version": result["knowledge_base_version"],
         "reviewed_on": knowledge.get("reviewed_on"),
-        "warnings": list(warnings),
+        # the ranking's own warnings as saved, then the staleness judged today
+        "warnings": [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
+        + [w for w in warnings if w.get("type", "knowledge") == "knowledge"],
+        "calibration": result.get("calibration"),
+        "fits_capacity": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
         "capacity": capacity,
         "ranking": ranking,
         "chosen": chosen_service(result),
