@@ -121,10 +121,10 @@ def _summary(profile: Profile, first, in_use, blocked, current_is_first: bool, f
         return f"{first.name}, in use today, ranks first for this team, {_capacity(profile, first)}{firm}."
     entry = in_use[0]
     more = round(entry.burden_hours_per_month - first.burden_hours_per_month, 2)
-    change = (f"{_hours(more)} a month more team work" if more > 0 else
-              f"{_hours(-more)} a month less team work" if more < 0 else "the same team hours")
-    return (f"{first.name} ranks first{firm}; {entry.name}, in use today, ranks {_ordinal(entry.rank)} "
-            f"with {change} than first place.")
+    change = (f"{_hours(more)} a month more team work than first place" if more > 0 else
+              f"{_hours(-more)} a month less team work than first place" if more < 0 else
+              "as many team hours as first place")
+    return f"{first.name} ranks first{firm}; {entry.name}, in use today, ranks {_ordinal(entry.rank)} with {change}."
 
 
 def _capacity(profile: Profile, entry: RankedService) -> str:

@@ -58,15 +58,16 @@ def test_the_provenance_has_the_contracts_shape(client):
                                     "type": "aws_sqs_queue"}]
 
 
-@pytest.mark.parametrize("field, name, expected", [
-    ("lambda_package", "batch_workers.tf", "image"), ("on_ec2", "eks.plan.json", "kubernetes"),
+@pytest.mark.parametrize("field, name, expected, resource", [
+    ("lambda_package", "batch_workers.tf", "image", "aws_lambda_function.thumbnails"),
+    ("on_ec2", "eks.plan.json", "kubernetes", "module.eks.aws_eks_cluster.this"),
+    ("on_ec2", "fargate_windows.plan.json", "containers", "aws_ecs_task_definition.web"),
 ])
-def test_packaging_and_how_it_runs_on_ec2_appear_once_the_profile_holds_them(client, field, name, expected):
-    workload = client.post("/api/v1/profiles/from-iac", json={"sources": [source(name)]}).get_json()["profile"]["workload"]
-    if field in WorkloadSchema().fields:
-        assert workload[field] == expected
-    else:
-        assert field not in workload
+def test_packaging_and_how_it_runs_on_ec2_come_from_the_files_with_their_provenance(client, field, name, expected,
+                                                                                     resource):
+    body = client.post("/api/v1/profiles/from-iac", json={"sources": [source(name)]}).get_json()
+    assert body["profile"]["workload"][field] == expected
+    assert [p["resource"] for p in body["provenance"] if p["field"] == f"workload.{field}"] == [resource]
 
 
 def test_with_the_teams_fields_the_profile_is_complete_and_ranks(client):

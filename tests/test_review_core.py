@@ -107,6 +107,21 @@ def test_too_few_hours_for_every_service_is_over_capacity(fixture_kb):
         "over-capacity: the team's hours or patching staff do not cover the service in use."]
 
 
+@pytest.mark.parametrize("hours, words", [
+    (30, "ranks 2nd with 10 hours a month more team work than first place."),
+    (15, "ranks 2nd with 5 hours a month less team work than first place."),
+    (20, "ranks 2nd with as many team hours as first place."),
+])
+def test_the_summary_says_how_the_service_in_use_compares_in_plain_words(hours, words):
+    from types import SimpleNamespace
+
+    from advisor.review import _summary
+    first = SimpleNamespace(name="Functions", burden_hours_per_month=20, rank=1)
+    in_use = SimpleNamespace(name="Tasks", burden_hours_per_month=hours, rank=2)
+    summary = _summary(Profile(60, 2, "low", "standard"), first, [in_use], [], False, True, "robust")
+    assert summary == f"Functions ranks first (first place is robust); Tasks, in use today, {words}"
+
+
 def test_files_with_no_compute_service_say_so(fixture_kb):
     profile = Profile(60, 2, "low", "standard")
     verdict = review(fixture_kb, profile, [])["verdict"]
