@@ -19,7 +19,7 @@ from operator import mul
 from .model import KnowledgeBase, ServiceView
 from .profile import Profile
 from .scoring import (
-    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, evaluate_all, needs_tier, order_key,
+    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, evaluate, needs_tier, order_key,
     patching_fit, scales, weight_tuple, weighted_score,
 )
 
@@ -99,11 +99,24 @@ class Standings:
         self.weights = weight_tuple(profile)
         self.scale = scales(kb, profile.calibration)
         self.rivals = self._rivals()
+        self.scores = [e.score for e in evaluations]
+        self.asked = vars(profile.workload)
+        self.by_tail = self._by_tail()
+        self._blocked_apart: dict[str, list[bool]] = {}
 
     def _rivals(self) -> list[int]:
         """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
         group = (self.blocked[0], self.tiers[0])
         return [i for i in range(1, len(self.views)) if (self.blocked[i], self.tiers[i]) == group]
+
+    def _by_tail(self) -> list[int]:
+        """The services in the order of their order keys without the blocked part.
+
+        A workload change moves services between blocked and not, nothing else: the rest of each order key
+        is fixed, so first place is the first service in this order that the change leaves unblocked.
+        """
+        tails = [order_key(False, t, s, v)[1:] for t, s, v in zip(self.tiers, self.scores, self.views)]
+        return sorted(range(len(self.views)), key=lambda i: (tails[i], i))
 
     def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
         """Index of the service first place would go to with the given parts changed."""
@@ -128,11 +141,18 @@ class Standings:
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
         found = []
+        sums: dict[float, list[float]] = {}  # every rival is read at the same points: weigh each point's fits once
+
+        def weighed(x: float) -> list[float]:
+            if x not in sums:
+                sums[x] = [sum(map(mul, fits, self.weights)) for fits in fits_at(x)]
+            return sums[x]
+
+        inside = [k for k in kinks if low < k < high]
         for j in self.rivals:
             def lead(x, j=j):
-                fits = fits_at(x)
-                return sum(map(mul, fits[j], self.weights)) - sum(map(mul, fits[0], self.weights))
-            inside = [k for k in kinks if low < k < high]
+                at = weighed(x)
+                return at[j] - at[0]
             found += crossings(lead, [low, high, *inside])
         return found
 
@@ -168,16 +188,41 @@ class Standings:
     # -- workload fields: limits block or free services; choices re-rank from scratch -------------
 
     def winner_with_workload(self, field: str, value) -> int:
-        asked = {**vars(self.profile.workload), field: value}
-        blocked = [iso or any(breaks(limit, asked) for limits in v.limits_by_field.values() for limit in limits)
-                   for v, iso in zip(self.views, self.isolation_blocked)]
-        return self.winner(blocked=blocked)
+        blocked_apart = self._blocked_apart.get(field)
+        if blocked_apart is None:
+            blocked_apart = self._blocked_apart[field] = self._blocked_apart_from(field)
+        asked = {**self.asked, field: value}
+        for i in self.by_tail:
+            if not blocked_apart[i] and not any(breaks(limit, asked)
+                                                for limit in self.views[i].limits_reading.get(field, ())):
+                return i
+        return self.by_tail[0]
+
+    def _blocked_apart_from(self, field: str) -> list[bool]:
+        """Per service, whether something other than the field's value blocks it (isolation, other limits)."""
+        blocked = []
+        for i, view in enumerate(self.views):
+            if field not in view.limits_reading:
+                blocked.append(self.blocked[i])  # no limit reads the field: its value cannot change this
+            else:
+                blocked.append(self.isolation_blocked[i] or any(breaks(limit, self.asked)
+                                                                for limit in view.limits_not_reading[field]))
+        return blocked
 
     def winner_with_choice(self, field: str, value: str) -> int:
-        """A choice that changes who owns what: rank the changed profile as the ranking does."""
+        """A choice that changes who owns what: re-evaluate the services it touches, as the ranking does."""
+        touched = [i for i, v in enumerate(self.views)
+                   if field in v.service.variant_fields or field in v.limits_reading]
+        if not touched:
+            return 0
         profile = replace(self.profile, workload=replace(self.profile.workload, **{field: value}))
-        leader = evaluate_all(self.kb, profile)[0].view.service.id
-        return next(i for i, v in enumerate(self.views) if v.service.id == leader)
+        choices = profile.workload.choices()
+        keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
+        for i in touched:
+            view = self.kb.view(self.views[i].service.id, profile.overlay, profile.calibration, choices)
+            ev = evaluate(self.kb, view, profile, self.scale)
+            keys[i] = order_key(not ev.eligible, ev.tier, ev.score, view)
+        return min(range(len(keys)), key=lambda i: (keys[i], i))
 
 
 def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:

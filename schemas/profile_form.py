@@ -25,7 +25,6 @@ FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on", "wor
 CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation",
                  "workload.on_ec2", "workload.lambda_package", "overlay", "calibration")
 LIST_FIELDS = ("services",)
-TEXT_FIELDS = ("name",)
 
 _DECIMAL = re.compile(r"[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _INTEGER = re.compile(r"[+-]?\d{1,12}")

@@ -87,6 +87,13 @@ def without_level_none(fixture_graph_copy, make_app, tmp_path):
     return make_app(GRAPH_DATA=str(fixture_graph_copy), DATABASE_URL=f"sqlite:///{tmp_path / 'levels.sqlite3'}")
 
 
+def test_the_api_document_offers_the_levels_the_knowledge_base_declares(without_level_none):
+    spec = without_level_none.test_client().get("/api/v1/openapi.json").get_json()
+    profile = spec["components"]["schemas"]["Profile"]["properties"]
+    assert profile["customisation"]["enum"] == ["low", "medium", "high"]
+    assert profile["isolation"]["enum"] == ["standard", "strong", "dedicated"]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/recommendations", "/api/v1/assessments"])
 def test_a_level_the_knowledge_base_does_not_declare_is_a_422_not_a_500(without_level_none, profile, path):
     response = without_level_none.test_client().post(path, json={**profile, "customisation": "none"})

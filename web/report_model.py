@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from advisor.owners import join_and
 from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
 
 from .charts import hours_chart, score_chart, stack_chart
@@ -124,12 +125,10 @@ def overlay_summary(result: dict) -> dict | None:
         return None
     parties = [p.get("name") or p.get("id") for p in overlay.get("parties", [])]
     name = overlay.get("name") or overlay.get("id", "")
-    text = f"{name} (organisation overlay {overlay.get('id', '')}: {_and(parties) or 'no parties'})"
+    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_and(parties) or 'no parties'})"
     return {"id": overlay.get("id"), "name": name, "parties": parties, "text": text}
 
 
-def _and(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def party_groups(entry: dict) -> list[dict]:
