@@ -6,11 +6,14 @@ web/requestlog.py), so gunicorn's own access log is off; gunicorn's messages
 
 Requests gunicorn refuses before the application sees them (a request line
 over 8,190 bytes: 414; headers over the limits: 431; malformed HTTP: 400) are
-answered with the same problem document and headers as the application's.
+answered with the same problem document and headers as the application's,
+rendered by web/problems.py. gunicorn has no setting or server hook for these
+bodies (Worker.handle_error writes them through gunicorn.util.write_error), so
+that one function is replaced here; a worker class of our own would have to
+copy handle_error's whole mapping of exceptions to statuses instead.
 """
 import gc
 import glob
-import json
 import multiprocessing
 import os
 import sys
@@ -27,6 +30,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ.get("ADVISOR_METRICS_DIR") o
 
 from gunicorn import util  # noqa: E402
 
+from web.problems import problem_json  # noqa: E402
 from web.security import SECURITY_HEADERS  # noqa: E402
 
 wsgi_app = "app:app"
@@ -95,8 +99,7 @@ _DETAILS = {
 def _write_problem(sock, status_int, reason, mesg):
     """gunicorn's own error answers as RFC 9457 problem documents, with the application's headers."""
     detail = _DETAILS.get(status_int, "{mesg}").format(mesg=str(mesg)[:200].rstrip(".") or reason)
-    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int, "detail": detail},
-                      sort_keys=True).encode()
+    body = problem_json(status_int, reason, detail).encode()
     headers = {"Content-Type": "application/problem+json", "Content-Length": str(len(body)), "Connection": "close",
                "Cache-Control": "no-store", "X-Request-ID": uuid.uuid4().hex, **SECURITY_HEADERS}
     head = f"HTTP/1.1 {status_int} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"

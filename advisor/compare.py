@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from .errors import ProfileError, UnknownServiceError
 from .model import KnowledgeBase, Limit, ServiceView
+from .owners import AWS, TEAM, join_actors, owner_of, party_actor, party_owner
 
 __all__ = ["compare", "compare_views"]
 
@@ -147,7 +148,8 @@ def _sides(view: ServiceView) -> dict[str, dict]:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": 0.0, "hours": 0.0,
                               "source": entry["source"], "note": entry.get("note", "")}
     for entry in view.party_owns:
-        sides[entry["id"]] = {"owner": f"party:{entry['party']}", "party_name": entry["party_name"], "team_share": 0.0,
+        sides[entry["id"]] = {"owner": party_owner(entry["party"]), "party": entry["party"],
+                              "party_name": entry["party_name"], "team_share": 0.0,
                               "hours": 0.0, "source": entry["source"], "note": entry.get("party_note", "")}
     for entry in view.team_owns:
         sides[entry["id"]] = {"owner": entry["owner"], "team_share": view.ownership[entry["id"]].team_share,
@@ -157,7 +159,7 @@ def _sides(view: ServiceView) -> dict[str, dict]:
 
 
 def _toward_team(side: dict) -> tuple:
-    return (side["hours"], side["team_share"], _OWNER_RANK[side["owner"].split(":", 1)[0]])
+    return (side["hours"], side["team_share"], _OWNER_RANK[owner_of(side).kind])
 
 
 def _isolation_changes(kb: KnowledgeBase, old: ServiceView, new: ServiceView) -> list[dict]:
@@ -199,10 +201,11 @@ def _who_acts(view: ServiceView, layer_ids: tuple[str, ...]) -> str:
     sides = _sides(view)
     actors: set[str] = set()
     for layer_id in layer_ids:
-        owner = sides[layer_id]["owner"]
-        actors.update({"customer": {"team"}, "shared": {"aws", "team"}, "none": set()}.get(owner, {owner}))
+        owner = owner_of(sides[layer_id])
+        if owner.kind == "party":
+            actors.add(party_actor(owner.party))
+        else:
+            actors.update({"customer": {TEAM}, "shared": {AWS, TEAM}, "none": set()}.get(owner.kind, {AWS}))
     if not actors:
-        actors = {"aws"}  # the layers it lands on are not in this stack: only AWS's beneath them
-    if actors == {"aws", "team"}:
-        return "both"
-    return "+".join(sorted(actors))
+        actors = {AWS}  # the layers it lands on are not in this stack: only AWS's beneath them
+    return join_actors(actors)

@@ -77,7 +77,7 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         services[raw["id"]] = _add_service(graph, file, raw, layers)
     if not services:
         raise KnowledgeBaseError("services/", "services", "the knowledge base holds no service")
-    meta_file, meta = docs.meta
+    _, meta = docs.meta
     customisation = _levels(meta["customisation_levels"])
     isolation = _levels(meta["isolation_levels"])
     for service in services.values():

@@ -6,6 +6,7 @@ reads the same after the knowledge base changes.
 from __future__ import annotations
 
 from .model import KnowledgeBase, Overlay
+from .owners import AWS, TEAM, party_actor, party_owner, two_party_acts
 from .profile import CHOICE_DEFAULTS
 
 __all__ = ["knowledge_snapshot", "snapshot_for"]
@@ -17,7 +18,8 @@ def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...], overlay_
 
     With an organisation overlay, a layer an internal party took over has the owner
     ``party:<id>`` (``shared`` stays ``shared`` when AWS keeps its part) and names the
-    party, so a report can show three parties: AWS, the party and the team.
+    party, so a report can show three parties: AWS, the party and the team (advisor.owners
+    reads and writes these codes).
 
     Examples
     --------
@@ -44,14 +46,15 @@ def knowledge_snapshot(kb: KnowledgeBase, service_ids: tuple[str, ...], overlay_
             team_layers = [l for l, c in cells.items() if c["owner"] in ("customer", "shared") and "party" not in c]
             actors = set()
             if all(c["owner"] == "none" for c in cells.values()):
-                actors.add("aws")  # the layers it lands on are not in this stack: only AWS's beneath them
+                actors.add(AWS)  # the layers it lands on are not in this stack: only AWS's beneath them
             if any(c["owner"] in ("aws", "shared") for c in cells.values()):
-                actors.add("aws")
-            actors |= {f"party:{c['party']}" for c in cells.values() if "party" in c}
+                actors.add(AWS)
+            actors |= {party_actor(c["party"]) for c in cells.values() if "party" in c}
             if team_layers:
-                actors.add("team")
-            # "acts" keeps its two-party meaning (aws, team or both); "actors" names every party that acts.
-            entry = {"acts": next(iter(actors)) if len(actors) == 1 else "both", "team_layers": team_layers}
+                actors.add(TEAM)
+            # "acts" is AWS's two-party view (aws, team or both, a party counting on the team's side);
+            # "actors" names every party that acts.
+            entry = {"acts": two_party_acts(actors), "team_layers": team_layers}
             if party_layers:
                 entry["party_layers"] = party_layers
                 entry["actors"] = sorted(actors)
@@ -70,7 +73,7 @@ def _cell(own, overlay: Overlay | None, service_id: str, layer_id: str) -> dict:
     moved = overlay.holder(service_id, layer_id) if overlay is not None else None
     if moved is not None and own.owner in ("customer", "shared"):
         if own.owner == "customer":
-            cell["owner"] = f"party:{moved.party}"
+            cell["owner"] = party_owner(moved.party)
         cell.update(party=moved.party, party_name=overlay.parties[moved.party].name, party_note=moved.note)
     return cell
 

@@ -4,10 +4,6 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, post_load, validate
 __all__ = ["CompareArgsSchema", "CompareResponseSchema", "CompareFormSchema", "compare_args_schema",
            "compare_form_schema"]
 
-_SERVICE_ID = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                            metadata={"description": "A service id, as GET /api/v1/services lists them."})
-
-
 _OWNER = validate.Regexp(r"^(aws|customer|shared|party:[a-z][a-z0-9_]*)$")
 _OWNER_TEXT = "aws, customer, shared, or party:<id> for an overlay's internal party."
 _ACTS = validate.Regexp(r"^(team|aws|both|[a-z][a-z0-9_:]*(\+[a-z][a-z0-9_:]*)*)$")

@@ -18,13 +18,13 @@ __all__ = ["ProfileFormSchema", "profile_form_schema", "NUMBER_FIELDS", "INTEGER
            "CHOICE_FIELDS", "LIST_FIELDS"]
 
 NUMBER_FIELDS = ("security_hours_per_month", "workload.max_duration_minutes", "workload.memory_gb",
-                 "workload.vcpu", "workload.ephemeral_storage_gb")
+                 "workload.vcpu", "workload.ephemeral_storage_gb", "weights.burden", "weights.patching",
+                 "weights.customisation", "weights.isolation", "weights.simplicity")
 INTEGER_FIELDS = ("patching_staff",)
 FLAG_FIELDS = ("workload.gpu", "workload.privileged", "workload.always_on", "workload.daemonsets")
 CHOICE_FIELDS = ("customisation", "isolation", "workload.os", "workload.arch", "workload.invocation",
                  "workload.on_ec2", "workload.lambda_package", "overlay", "calibration")
 LIST_FIELDS = ("services",)
-TEXT_FIELDS = ("name",)
 
 _DECIMAL = re.compile(r"[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _INTEGER = re.compile(r"[+-]?\d{1,12}")
@@ -62,6 +62,12 @@ class ProfileFormSchema(Schema):
     services = fields.List(fields.String(),
                            metadata={"description": "One per ticked service id; none for the default set."})
     overlay = _text("An organisation overlay's id; blank when nobody else runs part of the platform.")
+    # A saved report's scoring weights, carried when its answers are changed and sent again.
+    weight_burden = _text("Weight of the team's hours; blank for the advisor's own.", "weights.burden")
+    weight_patching = _text("Weight of patching staff; blank for the advisor's own.", "weights.patching")
+    weight_customisation = _text("Weight of customisation; blank for the advisor's own.", "weights.customisation")
+    weight_isolation = _text("Weight of isolation; blank for the advisor's own.", "weights.isolation")
+    weight_simplicity = _text("Weight of simplicity; blank for the advisor's own.", "weights.simplicity")
 
     @pre_load
     def _repeated_fields_as_lists(self, data, **kwargs):

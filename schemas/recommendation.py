@@ -1,6 +1,8 @@
 """The recommendation a profile gets: the ranking, each service's split of the work, and why."""
 from marshmallow import Schema, fields, validate
 
+from advisor.model import OWNERS as MODEL_OWNERS
+
 from .profile import ProfileSchema
 from .robustness import RobustnessSchema
 from .warning import WarningSchema
@@ -10,7 +12,7 @@ __all__ = [
     "RankedServiceSchema", "AppliedWeightsSchema", "RecommendationSchema", "PartyLayerSchema", "OverlaySummarySchema",
 ]
 
-OWNERS = ["aws", "customer", "shared", "none"]
+OWNERS = list(MODEL_OWNERS)  # the owners a data file may name (advisor.model)
 
 
 class AwsLayerSchema(Schema):

@@ -14,6 +14,8 @@ python3 -m venv .venv
 
 if [ "${1:-}" = "--fast" ]; then
   shift
+  # The model's property tests check 500 generated profiles each in the full run; 50 in the fast lane.
+  export ADVISOR_PROPERTY_EXAMPLES="${ADVISOR_PROPERTY_EXAMPLES:-50}"
   exec .venv/bin/python -m pytest -m "not slow and not browser and not postgres and not bench" "$@"
 fi
 

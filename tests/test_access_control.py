@@ -41,7 +41,7 @@ def stored(app) -> int:
 
 
 READS = ["/api/v1/assessments", "/api/v1/assessments/{id}", "/reports", "/reports/{id}", "/reports/{id}.pdf",
-         "/reports/{id}.md", "/metrics"]
+         "/reports/{id}.md", "/reports/{id}/edit", "/metrics"]
 
 
 @pytest.mark.parametrize("path", READS)

@@ -164,7 +164,8 @@ def test_asking_for_markdown_returns_the_decision_record_of_a_saved_report(clien
     saved = post_json(client, body, url="/api/v1/assessments").get_json()
     report = client.get(f"/reports/{saved['id']}.md").get_data(as_text=True)
     headings = [line for line in text.splitlines() if line.startswith("#")]
-    assert headings == [line for line in report.splitlines() if line.startswith("#")]
+    # the saved report's record adds links to itself; an answer that is not saved has none
+    assert headings == [line for line in report.splitlines() if line.startswith("#") and line != "## Links"]
     assert "Payments \\<API\\>" in text and "<API>" not in text
     first = saved["recommendation"]["ranking"][0]["name"]
     assert first in text.split("## Decision Outcome", 1)[1]

@@ -216,3 +216,49 @@ def test_the_compare_page_is_reached_and_used_with_the_keyboard(server, page):
     expect(handed.locator("tbody tr")).to_have_count(len(expected["handed_to_aws"]))
     expect(page.get_by_role("link", name="Compare the other way: from AWS Fargate (Amazon ECS) to Amazon ECS on EC2")
            ).to_be_visible()
+
+
+def test_change_the_answers_and_a_what_if_link_open_the_form_ready_to_run_again(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Application name").fill("Ledger")
+    page.get_by_label("Memory").fill("4")
+    page.get_by_role("radio", name="On its own Kubernetes cluster").check()
+    page.get_by_role("button", name="See the recommendation").click()
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    report_url = page.url
+
+    page.get_by_role("link", name="Change the answers").click()
+    page.wait_for_url(report_url + "/edit")
+    expect(page.get_by_label("Application name")).to_have_value("Ledger")
+    expect(page.get_by_label("Memory")).to_have_value("4")
+    expect(page.get_by_role("radio", name="On its own Kubernetes cluster")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Amazon EC2")).to_be_checked()
+
+    page.goto(report_url)
+    what_if = page.locator("ul.what-ifs a").first
+    sentence = what_if.inner_text()
+    expected = re.search(r"would rank first", sentence) and sentence.rsplit(", ", 1)[1].removesuffix(
+        " would rank first.")
+    what_if.click()
+    page.wait_for_url(re.compile(re.escape(report_url) + r"/edit\?"))
+    expect(page.locator("#editing")).to_contain_text("changed")
+    expect(page.get_by_label("Application name")).to_have_value("Ledger")
+    page.get_by_role("button", name="See the recommendation").click()
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    assert page.url != report_url
+    expect(page.locator(".verdict strong")).to_have_text(expected)
+
+    page.emulate_media(media="print")
+    expect(page.get_by_role("link", name="How firm first place is")).to_be_hidden()
+    expect(page.locator(".compare-link")).to_be_hidden()
+
+
+def test_the_compare_page_s_sources_line_up_with_their_rows(server, page):
+    page.goto(server + "/compare?from=ec2&to=lambda")
+    rows = page.locator("table.moved tbody tr")
+    assert rows.count() > 2
+    for i in range(rows.count()):
+        row = rows.nth(i).bounding_box()
+        for cell in (rows.nth(i).locator("th"), rows.nth(i).locator("td.src")):
+            box = cell.bounding_box()
+            assert abs(box["y"] - row["y"]) < 1 and abs(box["height"] - row["height"]) < 1, (i, box, row)

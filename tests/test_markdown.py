@@ -59,4 +59,4 @@ def test_the_record_can_be_made_from_a_plain_api_answer(client, profile):
                     "## Decision Outcome", "## Pros and Cons of the Options"):
         assert f"\n{heading}\n" in text
     assert f'Chosen option: "{answer["ranking"][0]["name"]}"' in text
-    assert "What happens when" not in text and "* Date: not saved" in text
+    assert "What happens when" not in text and "- Date: not saved" in text

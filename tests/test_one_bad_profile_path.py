@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from form_helpers import VALID_FORM, submit_form
+from web.profile_form import form_errors
 
 # A level the knowledge base does not declare and a negative head count: both refused by the profile's rules.
 BAD = {"security_hours_per_month": 20, "patching_staff": -1, "customisation": "extreme", "isolation": "standard"}
@@ -51,11 +52,13 @@ def test_the_batch_answers_the_same_problem_in_its_place(fixture_client, profile
     assert bad["instance"] == "/api/v1/recommendations/batch#/profiles/1"
 
 
-def test_the_form_shows_the_same_messages_beside_the_fields(fixture_client):
+def test_the_form_shows_the_same_messages_beside_the_fields_worded_for_people(fixture_client):
     fields = {**VALID_FORM, "patching_staff": "-1", "customisation": "extreme"}
     response = submit_form(fixture_client, fields)
     assert response.status_code == 422
-    assert form_messages(response.get_data(as_text=True)) == EXPECTED
+    assert form_messages(response.get_data(as_text=True)) == form_errors(EXPECTED)
+    assert form_errors(EXPECTED) == {"customisation": ["Choose one of the answers listed."],
+                                     "patching_staff": ["Enter a number of people from 0 to 10,000, for example 0 or 2."]}
 
 
 def test_the_cli_names_the_file_and_the_same_messages(fixture_runner, tmp_path):
@@ -82,6 +85,13 @@ def without_level_none(fixture_graph_copy, make_app, tmp_path):
     end = text.index("[[customisation_levels]]", start + 1)
     meta.write_text(text[:start] + text[end:])
     return make_app(GRAPH_DATA=str(fixture_graph_copy), DATABASE_URL=f"sqlite:///{tmp_path / 'levels.sqlite3'}")
+
+
+def test_the_api_document_offers_the_levels_the_knowledge_base_declares(without_level_none):
+    spec = without_level_none.test_client().get("/api/v1/openapi.json").get_json()
+    profile = spec["components"]["schemas"]["Profile"]["properties"]
+    assert profile["customisation"]["enum"] == ["low", "medium", "high"]
+    assert profile["isolation"]["enum"] == ["standard", "strong", "dedicated"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/recommendations", "/api/v1/assessments"])

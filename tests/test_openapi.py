@@ -39,6 +39,23 @@ def _validator(spec, schema):
     return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
 
 
+def _closed(node):
+    """A copy of a schema in which every object with declared properties allows no other property."""
+    if isinstance(node, dict):
+        node = {key: _closed(value) for key, value in node.items()}
+        if node.get("type") == "object" and "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        return node
+    if isinstance(node, list):
+        return [_closed(value) for value in node]
+    return node
+
+
+def _exact_validator(spec, schema):
+    """Validates an answer against the document with no undocumented field allowed anywhere in it."""
+    return jsonschema_rs.Draft202012Validator({**_closed(schema), "components": _closed(spec["components"])})
+
+
 def test_every_api_route_and_method_is_documented(app, spec):
     assert undocumented_routes(app) == []
     documented_ops = {(method.upper(), path) for path, method, _ in _operations(spec)}
@@ -140,11 +157,14 @@ def test_the_recommendation_example_is_a_real_ranking(spec, client, profile):
     assert client.post("/api/v1/recommendations", json=body).get_json() == example
 
 
-def test_real_answers_match_the_documented_schemas(spec, client, profile):
+def test_real_answers_match_the_documented_schemas_field_for_field(spec, client, profile):
+    """Every field served is documented and every required one is served: a field added on one side only fails."""
     saved = client.post("/api/v1/assessments", json={**profile, "name": "Payments API",
                                                      "workload": {"gpu": True, "max_duration_minutes": 60}})
     cases = [
         ("/api/v1/recommendations", "post", "200", client.post("/api/v1/recommendations", json=profile)),
+        ("/api/v1/recommendations", "post", "200",
+         client.post("/api/v1/recommendations", json={**profile, "overlay": "platform_team"})),
         ("/api/v1/assessments", "post", "201", saved),
         ("/api/v1/assessments/{assessment_id}", "get", "200", client.get(saved.headers["Location"])),
         ("/api/v1/assessments", "get", "200", client.get("/api/v1/assessments?per_page=1")),
@@ -165,7 +185,14 @@ def test_real_answers_match_the_documented_schemas(spec, client, profile):
         assert str(response.status_code) == status, (path, response.data[:200])
         documented_response = _resolve(spec, spec["paths"][path][method]["responses"][status])
         media = documented_response["content"][response.mimetype]
-        _validator(spec, media["schema"]).validate(response.get_json(force=True))
+        _exact_validator(spec, media["schema"]).validate(response.get_json(force=True))
+
+
+def test_an_undocumented_field_in_an_answer_is_caught(spec, client, profile):
+    answer = client.post("/api/v1/recommendations", json=profile).get_json()
+    answer["ranking"][0]["surprise"] = 1
+    media = _resolve(spec, spec["paths"]["/api/v1/recommendations"]["post"]["responses"]["200"])["content"]
+    assert not _exact_validator(spec, media["application/json"]["schema"]).is_valid(answer)
 
 
 class _Page(HTMLParser):

@@ -93,18 +93,27 @@ def test_an_unknown_overlay_is_refused_by_name(kb):
     assert set(info.value.errors) == {"overlay"}
 
 
-def test_the_snapshot_records_the_party_as_owner_for_reports(kb):
-    snap = knowledge_snapshot(kb, ("ecs", "fargate"), "platform_team")
-    cell = snap["matrix"]["guest_os"]["ecs"]
-    assert cell["owner"] == "shared" and cell["party_name"] == "Platform team"  # AWS keeps publishing the AMIs
-    assert snap["matrix"]["capacity"]["ecs"]["owner"] == "party:platform"
-    assert snap["matrix"]["guest_os"]["fargate"]["owner"] == "aws"
+def test_the_snapshot_records_the_party_as_owner_for_reports(fixture_kb):
+    snap = knowledge_snapshot(fixture_kb, ("cluster", "tasks", "machines"), "platform_team")
+    cell = snap["matrix"]["guest_os"]["cluster"]
+    assert cell["owner"] == "party:platform" and cell["party_name"] == "Platform team"
+    assert snap["matrix"]["guest_os"]["tasks"]["owner"] == "aws"
     assert snap["overlay"]["parties"] == [{"id": "platform", "name": "Platform team"}]
-    runc = next(i for i in snap["incidents"] if i["id"] == "runc_breakout")
-    acts = runc["who_acts"]["ecs"]
-    assert (acts["team_layers"], acts["party_layers"], acts["actors"]) == \
-        ([], ["container_runtime"], ["aws", "party:platform"])
-    assert knowledge_snapshot(kb, ("ecs",))["matrix"]["guest_os"]["ecs"]["owner"] == "shared"
+    assert knowledge_snapshot(fixture_kb, ("cluster",))["matrix"]["guest_os"]["cluster"]["owner"] == "customer"
+
+
+def test_who_acts_keeps_the_two_party_view_beside_every_party_that_acts(fixture_kb):
+    """"acts" is AWS's view (aws, team or both; a party is on the team's side); "actors" names each party."""
+    snap = knowledge_snapshot(fixture_kb, ("cluster", "tasks", "machines"), "platform_team")
+    runtime = next(i for i in snap["incidents"] if i["id"] == "runtime_flaw")["who_acts"]
+    # the party alone: the runtime is wholly the platform team's on Cluster
+    assert runtime["cluster"] == {"acts": "team", "team_layers": [], "party_layers": ["runtime"],
+                                  "actors": ["party:platform"]}
+    # the party and AWS: on Tasks the platform team took the team's half of a shared runtime
+    assert runtime["tasks"] == {"acts": "both", "team_layers": [], "party_layers": ["runtime"],
+                                "actors": ["aws", "party:platform"]}
+    # no party: the team alone
+    assert runtime["machines"] == {"acts": "team", "team_layers": ["runtime"]}
 
 
 def test_the_api_ranks_with_an_overlay_and_names_the_overlay_field_when_unknown(fixture_client, profile):

@@ -89,12 +89,12 @@ def test_ticking_a_gpu_rules_out_the_services_without_one(client):
 
 @pytest.mark.parametrize("field, value, message", [
     ("patching_staff", "1.5", "Enter a whole number of people"),
-    ("patching_staff", "-1", "greater than or equal to 0"),
+    ("patching_staff", "-1", "Enter a number of people from 0 to 10,000"),
     ("security_hours_per_month", "lots", "Enter the hours as a number"),
     ("security_hours_per_month", "", "Enter how many hours a month"),
-    ("workload.memory_gb", "-3", "greater than 0"),
+    ("workload.memory_gb", "-3", "Enter a number above 0 and up to 1,000,000"),
     ("workload.vcpu", "two", "Enter a number, or leave it blank"),
-    ("name", "x" * 201, "Length must be between 1 and 200"),
+    ("name", "x" * 201, "Keep the name to 200 characters or fewer."),
 ])
 def test_a_bad_answer_re_renders_the_form_with_the_message_beside_the_field(client, field, value, message):
     response = submit_form(client, {**VALID_FORM, field: value})
@@ -244,12 +244,12 @@ def test_a_re_rendered_form_keeps_the_ticked_services_the_overlay_and_the_new_wo
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("services", ["ecs", "mainframe"], "unknown service 'mainframe'"),
-    ("services", ["ecs", "ecs"], "each service may be named once"),
-    ("services", ["ECS!"], "not a service id"),
-    ("overlay", "skunkworks", "unknown overlay 'skunkworks'"),
-    ("workload.arch", "sparc", "Must be one of: x86_64, arm64."),
-    ("workload.invocation", "carrier_pigeon", "Must be one of: sync, async."),
+    ("services", ["ecs", "mainframe"], "“mainframe” is not a service the advisor knows"),
+    ("services", ["ecs", "ecs"], "Tick each service once."),
+    ("services", ["ECS!"], "Tick only services from the list."),
+    ("overlay", "skunkworks", "“skunkworks” is not an arrangement the advisor knows"),
+    ("workload.arch", "sparc", "Choose one of the answers listed."),
+    ("workload.invocation", "carrier_pigeon", "Choose one of the answers listed."),
 ])
 def test_a_service_overlay_or_choice_the_form_never_offered_is_refused_beside_its_question(client, field, value,
                                                                                           message):

@@ -43,7 +43,7 @@ def test_links_in_decision_records_use_the_public_url_whatever_the_headers_say(m
     report_id = saved(client, profile)
     text = client.get(f"/reports/{report_id}.md", headers={
         "Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}).get_data(as_text=True)
-    assert f"* Full report: <https://advisor.example.org/tools/reports/{report_id}>" in text
+    assert f"- Full report: <https://advisor.example.org/tools/reports/{report_id}>" in text
     assert "evil.example" not in text
 
 

@@ -25,8 +25,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 
-from .openapi import SAFE_METHODS
 from .problems import ApiProblem
+from .security import SAFE_METHODS
 
 __all__ = ["Client", "Token", "bp", "client", "init_app", "list_owner", "parse_tokens", "SCOPES"]
 

@@ -27,81 +27,15 @@ from flask.cli import with_appcontext
 from advisor import ProfileError
 
 from .extensions import advisor
-from .jsonbody import loads_strict
 from .markdown_report import render_markdown
 from .messages import field_messages
+from .profile_files import ProfileFileError, file_kind, read_profile_file, shown
 from .report_model import chosen_service, num, overlay_summary, party_groups, robustness_summary
 
 __all__ = ["advise", "advise_file", "render_text", "ProfileFileError", "profile_files", "EXTENSIONS"]
 
 # The file name extension of each output format, when reports are written to a folder.
 EXTENSIONS = {"text": ".txt", "md": ".md", "json": ".json"}
-# A profile is a few kilobytes; the API takes bodies up to 1 MB, and so does the command line.
-MAX_PROFILE_BYTES = 1_000_000
-
-
-def shown(path) -> str:
-    """A file name as it is safe to print: control and invisible formatting characters as \\x.. escapes, so a
-    name cannot move the cursor, recolour the terminal or reorder the text around it."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
-                   for c in str(path))
-
-
-class ProfileFileError(click.ClickException):
-    """A profile file that cannot be read or is not a valid profile; exits with status 1."""
-
-    def __init__(self, path: Path, problem: str):
-        super().__init__(f"{shown(path)}: {problem}")
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes; only a regular file of at most MAX_PROFILE_BYTES, opened without blocking on a FIFO."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise ProfileFileError(path, "a link to nothing." if path.is_symlink() else "no such file.") from None
-    except OSError as exc:
-        raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise ProfileFileError(path, "a folder, not a profile file; give the path of one JSON profile.")
-        if not stat.S_ISREG(mode):
-            raise ProfileFileError(path, f"{_kind(mode)}, not a profile file; give the path of a JSON file.")
-        try:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
-        except OSError as exc:
-            raise ProfileFileError(path, f"cannot be read ({exc.strerror or exc}).") from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileFileError(path, f"larger than the {MAX_PROFILE_BYTES:,} bytes a profile may be.")
-    return raw
-
-
-def _read_profile(path: Path) -> dict:
-    raw = _read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProfileFileError(path, f"not UTF-8 text (byte {exc.start}).") from None
-    try:
-        data = loads_strict(text)
-    except ValueError as exc:
-        raise ProfileFileError(path, f"{exc}.") from None
-    if not isinstance(data, dict):
-        raise ProfileFileError(path, "not a profile: the file must hold one JSON object.")
-    return data
 
 
 def _invalid(path: Path, messages: dict) -> ProfileFileError:
@@ -113,7 +47,7 @@ def _invalid(path: Path, messages: dict) -> ProfileFileError:
 
 def advise_file(path: Path) -> dict:
     """The recommendation for one profile file, with the knowledge snapshot a report needs."""
-    data = _read_profile(path)
+    data = read_profile_file(path)
     try:
         return advisor().recommend(data, with_knowledge=True)
     except ProfileError as exc:
@@ -196,7 +130,7 @@ def profile_files(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
                 if stat.S_ISREG(mode):
                     found.append(entry)
                 else:
-                    problems.append(f"{shown(entry)}: skipped: {_kind(mode)}, not a profile file.")
+                    problems.append(f"{shown(entry)}: skipped: {file_kind(mode)}, not a profile file.")
             if not found:
                 problems.append(f"{shown(path)}: a folder without profile files (*.json).")
             files += found

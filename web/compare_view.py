@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from advisor import KnowledgeBase
+from advisor.owners import owner_of, split_actors
 from advisor.profile import WORKLOAD_PHRASES
 from advisor.scoring import VALUE_NAMES
 from schemas.compare import compare_form_schema
@@ -79,22 +80,21 @@ def comparison_model(kb: KnowledgeBase, change: dict) -> dict:
     }
 
 
-def _owner(owner: str, share: float, party_name: str | None, parties: dict[str, str]) -> str:
-    if owner == "customer":
+def _owner(layer: dict, side: str, parties: dict[str, str]) -> str:
+    owner = owner_of({"owner": layer[f"{side}_owner"], "party_name": layer.get(f"{side}_party_name")})
+    if owner.kind == "customer":
         return "The team"
-    if owner == "aws":
+    if owner.kind == "aws":
         return "AWS"
-    if owner == "shared":
-        return f"Shared: the team’s part {round(share * 100):g}%, AWS the rest"
-    if owner.startswith("party:"):
-        return party_name or parties.get(owner.removeprefix("party:"), owner.removeprefix("party:"))
-    return owner
+    if owner.kind == "shared":
+        return f"Shared: the team’s part {round(layer[f'{side}_team_share'] * 100):g}%, AWS the rest"
+    if owner.kind == "party":
+        return owner.party_name or parties.get(owner.party, owner.party)
+    return owner.raw
 
 
 def _moved(layer: dict, parties: dict[str, str]) -> dict:
-    return {**layer,
-            "from_text": _owner(layer["from_owner"], layer["from_team_share"], layer.get("from_party_name"), parties),
-            "to_text": _owner(layer["to_owner"], layer["to_team_share"], layer.get("to_party_name"), parties)}
+    return {**layer, "from_text": _owner(layer, "from", parties), "to_text": _owner(layer, "to", parties)}
 
 
 def _customisation(old: str, new: str, change: int) -> str:
@@ -122,5 +122,4 @@ def _phrase(field: str, value) -> str:
 
 
 def _acts(acts: str, parties: dict[str, str]) -> str:
-    actors = ["aws", "team"] if acts == "both" else acts.split("+")
-    return actors_label({"actors": actors}, parties)
+    return actors_label({"actors": split_actors(acts)}, parties)

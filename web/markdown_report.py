@@ -1,7 +1,9 @@
 """A recommendation as a Markdown architecture decision record, in the shape of MADR.
 
-Title, status and date; context and problem statement; decision drivers (the
-profile); considered options (the services); decision outcome (the first
+Title, then MADR's list of status, date and deciders (the layout adr-tools and
+Log4brains read: the title on the first line, "- Key: value" items under it);
+context and problem statement; decision drivers (the team's capacity, the
+application's needs and limits, never its name); considered options (the services); decision outcome (the first
 eligible service, with the reasons); pros and cons of each option (what the
 team, AWS and any internal party of an organisation overlay would own, hours
 against capacity, blockers). How firm the choice is (the robustness label, the
@@ -10,25 +12,32 @@ outcome, when the result carries it. The knowledge snapshot, when the result
 carries one, adds who acts in each incident. A warning (a stale knowledge base) comes
 first, under the title.
 
-What a person typed (the application name) is escaped so that no Markdown
+What a person typed (the application name, who decides) is escaped so that no Markdown
 or HTML in it takes effect: it cannot open a link, a heading, a table cell
-or a tag. Text from the knowledge base is escaped too, more lightly.
+or a tag. It only ever stands mid-line, so characters that mean something only at
+the start of a line, or only next to others that are escaped, are left alone:
+"Payments API (regulated)" stays as typed. Text from the knowledge base is escaped
+too, more lightly. Links (the full report, the PDF) come from the public URL.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from .owners import actors_label, owner_label, party_names
 from .report_model import chosen_service, input_rows, num, overlay_summary, party_groups, robustness_summary
 
-__all__ = ["render_markdown", "escape_markdown", "escape_prose"]
+__all__ = ["render_markdown", "escape_markdown", "escape_name", "escape_prose", "record_filename"]
 
 # Every character that can start Markdown or HTML syntax anywhere in a line,
 # plus the ones GitHub gives meaning to (mentions, math, strikethrough).
 _STRICT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$@:])")
 # Inline syntax only; block syntax is handled at the start of the text.
 _INLINE = re.compile(r"([\\`*_{}\[\]<>&|~$])")
+# What can take effect mid-line: inline syntax, entities, a heading's closing #s, autolinked
+# addresses and mentions.
+_MID_LINE = re.compile(r"([\\`*_{}\[\]<>&|~$#@:])")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$))")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?"
                        r"(#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?")
@@ -41,6 +50,29 @@ def _one_line(text: str) -> str:
 def escape_markdown(text: str) -> str:
     """Escape text a person typed so that it shows literally: every Markdown and HTML metacharacter."""
     return _STRICT.sub(r"\\\1", _one_line(text))
+
+
+def escape_name(text: str) -> str:
+    """Escape text a person typed for the middle of a line (a title, a sentence): it shows literally."""
+    return _MID_LINE.sub(r"\\\1", _one_line(text))
+
+
+def record_filename(name: str | None, created_at: datetime | None) -> str:
+    """The file name a team commits the record under: 0001-<application>-compute-platform-<date>.md.
+
+    0001 is where adr-tools and Log4brains look for a number; the team gives it its next one.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))[:60].strip("-") or "application"
+    date = f"-{created_at.date().isoformat()}" if created_at else ""
+    return f"0001-{slug}-compute-platform{date}.md"
+
+
+def _drivers(profile: dict, result: dict) -> list[str]:
+    """The team's capacity, the application's needs and limits and the chosen effort figures: what decides."""
+    left_out = ("Application name", "Services compared")  # a label, and the considered options
+    return [f"* {label}: {escape_prose(value)}" for label, value in input_rows(profile, result)
+            if label not in left_out]
 
 
 def escape_prose(text: str) -> str:
@@ -160,10 +192,13 @@ def _incidents(knowledge: dict, parties: dict[str, str]) -> list[str]:
 
 def render_markdown(profile: dict, result: dict, *, created_at: datetime | None = None,
                     assessment_id: str | None = None, report_url: str | None = None,
+                    pdf_url: str | None = None, deciders: str | None = None,
                     warnings: list[dict] | None = None) -> str:
     """The recommendation as a MADR decision record; ``result`` is the API's recommendation JSON.
 
     ``warnings`` default to the result's own ``warnings`` (a POST /api/v1/recommendations answer has them).
+    ``report_url`` and ``pdf_url`` (absolute, from the public URL) go under Links; ``deciders`` names who
+    saved the assessment, when known.
 
     Examples
     --------
@@ -172,20 +207,20 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     '# Choose the compute platform for Payments API'
     """
     name = profile.get("name")
-    subject = escape_markdown(name) if name else "the application"
+    subject = escape_name(name) if name else "the application"
     capacity, staff = profile["security_hours_per_month"], profile["patching_staff"]
     ranking = result["ranking"]
     chosen = chosen_service(result)
     knowledge = result.get("knowledge")
     lines = [f"# Choose the compute platform for {subject}", "",
-             "* Status: proposed",
-             f"* Date: {created_at.date().isoformat() if created_at else 'not saved'}",
-             f"* Knowledge base: version {escape_prose(result['knowledge_base_version'])}"
-             + (f", reviewed {escape_prose(knowledge['reviewed_on'])}" if knowledge else "")]
+             "- Status: proposed",
+             f"- Date: {created_at.date().isoformat() if created_at else 'not saved'}"]
+    if deciders:
+        lines.append(f"- Deciders: {escape_name(deciders)}")
+    lines.append(f"- Knowledge base: version {escape_prose(result['knowledge_base_version'])}"
+                 + (f", reviewed {escape_prose(knowledge['reviewed_on'])}" if knowledge else ""))
     if assessment_id:
-        lines.append(f"* Assessment: {escape_prose(assessment_id)}")
-    if report_url and _SAFE_URL.fullmatch(report_url):
-        lines.append(f"* Full report: <{report_url}>")
+        lines.append(f"- Assessment: {escape_prose(assessment_id)}")
     own = [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
     for warning in own + [w for w in (result.get("warnings", []) if warnings is None else warnings)
                           if w.get("type", "knowledge") == "knowledge"]:
@@ -207,8 +242,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
                   f"\"{escape_prose(overlay['name'])}\" gives {who} layers the team would otherwise own; the team's "
                   "hours count only what is still the team's.", ""]
     lines += ["## Decision Drivers", ""]
-    lines += [f"* {label}: {escape_markdown(value) if label == 'Application name' else escape_prose(value)}"
-              for label, value in input_rows(profile, result)]
+    lines += _drivers(profile, result)
     lines += ["", "## Considered Options", ""]
     for entry in ranking:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else \
@@ -238,4 +272,8 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
               "not AWS figures; each ownership fact cites its source in the full report.", ""]
     if knowledge:
         lines += _incidents(knowledge, parties)
+    links = [f"- {label}: <{url}>" for label, url in (("Full report", report_url), ("PDF", pdf_url))
+             if url and _SAFE_URL.fullmatch(url)]
+    if links:
+        lines += ["## Links", "", *links, ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -23,10 +23,11 @@ from werkzeug.routing import Rule
 
 from schemas.problem import ProblemSchema
 
+from .security import SAFE_METHODS
+
 __all__ = ["Reply", "documented", "build_spec", "openapi_document", "undocumented_routes", "in_scope",
            "SAFE_METHODS"]
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -243,6 +244,8 @@ def build_spec(app: Flask) -> dict:
     profile = document["components"]["schemas"]["Profile"]["properties"]
     profile["services"]["items"]["enum"] = sorted(kb.services)
     profile["overlay"]["enum"] = sorted(kb.overlays)
+    profile["customisation"]["enum"] = list(kb.customisation_levels)
+    profile["isolation"]["enum"] = list(kb.isolation_levels)
     profile["calibration"]["enum"] = sorted(kb.calibrations)
     for key, name in plugin.converter.refs.items():
         described = document["components"]["schemas"][name]

@@ -1,21 +1,18 @@
 """Owners and actors in words: AWS, the team, or an organisation's named internal party.
 
-A knowledge snapshot records each layer's owner as ``aws``, ``customer`` or
-``shared``; under an organisation overlay a layer the party took over reads
-``party:<id>`` (a shared layer stays ``shared`` and names the party that took
-the team's part). An incident's ``who_acts`` says ``aws``, ``team`` or
-``both``, and under an overlay lists every ``actors``. Reports made before
-overlays existed, or by a newer knowledge base, may hold other values: those
-are shown as written, never an error.
+advisor.owners reads what a snapshot records (the owner of each layer, who acts in each incident); this
+module only words it. Reports made before overlays existed, or by a newer knowledge base, may hold
+values this version does not know: those are shown as written, never an error.
 """
 from __future__ import annotations
 
-__all__ = ["party_names", "owner_kind", "owner_label", "actors", "actor_name", "actors_label", "actors_kind",
+from advisor.owners import AWS, TEAM, actor_party, actors_of, join_and, owner_of
+
+__all = ["party_names", "owner_kind", "owner_label", "actors", "actor_name", "actors_label", "actors_kind",
            "KIND_NAMES"]
 
 # What each kind of cell means, for legends and chart descriptions.
 KIND_NAMES = {"customer": "Team", "shared": "Shared", "aws": "AWS", "none": "Not used"}
-_ACTOR_ORDER = {"aws": 0, "team": 2}
 
 
 def _humane(value: str) -> str:
@@ -44,44 +41,34 @@ def _party_name(party_id: str, names: dict[str, str]) -> str:
 
 def owner_kind(cell: dict) -> str:
     """aws, customer, shared (team and AWS), party, party-shared (a party and AWS) or other."""
-    owner = cell.get("owner")
-    if owner in ("aws", "customer", "none"):
-        return owner
-    if owner == "shared":
-        return "party-shared" if cell.get("party") else "shared"
-    if isinstance(owner, str) and owner.startswith("party:"):
-        return "party"
-    return "other"
+    return owner_of(cell).kind
 
 
 def owner_label(cell: dict, names: dict[str, str]) -> str:
     """The owner of one matrix cell in words: 'Team', 'AWS', 'Shared', 'Platform team', 'Platform team + AWS'."""
-    kind = owner_kind(cell)
-    if kind in KIND_NAMES:
-        return KIND_NAMES[kind]
-    if kind == "party":
-        return cell.get("party_name") or _party_name(cell["owner"].removeprefix("party:"), names)
-    if kind == "party-shared":
-        return f"{cell.get('party_name') or _party_name(cell['party'], names)} + AWS"
-    return _humane(cell.get("owner") or "")
+    owner = owner_of(cell)
+    if owner.kind in KIND_NAMES:
+        return KIND_NAMES[owner.kind]
+    if owner.kind == "party":
+        return owner.party_name or _party_name(owner.party, names)
+    if owner.kind == "party-shared":
+        return f"{owner.party_name or _party_name(owner.party, names)} + AWS"
+    return _humane(owner.raw)
 
 
 def actors(who: dict) -> list[str]:
-    """Everyone who must act, AWS first and the team last: 'aws', 'party:<id>', 'team' (or any other value)."""
-    named = who.get("actors")
-    if not named:
-        acts = who.get("acts")
-        named = ["aws", "team"] if acts == "both" else [acts] if acts else []
-    return sorted(dict.fromkeys(named), key=lambda a: _ACTOR_ORDER.get(a, 1))
+    """Everyone who must act, AWS first and the team last, as advisor.owners codes them."""
+    return actors_of(who)
 
 
 def actor_name(actor: str, names: dict[str, str]) -> str:
     """'AWS', 'the team' or the party's name."""
-    if actor == "aws":
+    if actor == AWS:
         return "AWS"
-    if actor == "team":
+    if actor == TEAM:
         return "the team"
-    return _party_name(actor.removeprefix("party:"), names)
+    party = actor_party(actor)
+    return _party_name(party if party is not None else actor, names)
 
 
 def actors_label(who: dict, names: dict[str, str]) -> str:
@@ -89,15 +76,15 @@ def actors_label(who: dict, names: dict[str, str]) -> str:
     people = [actor_name(a, names) for a in actors(who)]
     if not people:
         return "Nobody acts"
-    text = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+    text = join_and(people)
     return text[:1].upper() + text[1:] + (" acts" if len(people) == 1 else " act")
 
 
 def actors_kind(who: dict) -> str:
     """For styling: team (the team alone), both (the team and others), party (a party, not the team), aws, other."""
     present = actors(who)
-    if "team" in present:
+    if TEAM in present:
         return "team" if len(present) == 1 else "both"
-    if any(a.startswith("party:") for a in present):
+    if any(actor_party(a) is not None for a in present):
         return "party"
-    return "aws" if present == ["aws"] else "other"
+    return "aws" if present == [AWS] else "other"

@@ -1,5 +1,6 @@
 """The form site: GET / shows the requirements form, POST / saves an assessment and sends the browser to its
-report; GET /compare compares two services layer by layer."""
+report; GET /reports/<id>/edit shows the form filled with a saved report's answers; GET /compare compares two
+services layer by layer."""
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -12,15 +13,18 @@ from .compare_view import FIELDS as COMPARE_FIELDS
 from .compare_view import LABELS as COMPARE_LABELS
 from .compare_view import comparison_model, read_compare_form
 from .extensions import advisor, documents, knowledge_base
-from .profile_form import DEFAULTS, LABELS, field_id, form_errors, form_values
+from .profile_form import (DEFAULTS, LABELS, WEIGHT_FIELDS, WEIGHT_NAMES, changed_values, field_id, form_errors,
+                           form_values, profile_values)
 
 bp = Blueprint("pages", __name__)
 
 
-def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
+def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200, editing: dict | None = None):
     kb = knowledge_base()
     body = render_template("pages/form.html", values=values, errors=errors, labels=LABELS, field_id=field_id,
-                           **documents().form_choices, kb_version=kb.version)
+                           **documents().form_choices, kb_version=kb.version, editing=editing,
+                           weights=[(WEIGHT_NAMES[name], name, values[name]) for name in WEIGHT_FIELDS
+                                    if values.get(name)])
     return body, status
 
 
@@ -28,6 +32,21 @@ def _render_form(values: dict, errors: dict[str, list[str]], status: int = 200):
 def form():
     """The requirements form, filled in with sensible defaults: the default services ticked, nobody else."""
     return _render_form({**DEFAULTS, "services": list(knowledge_base().default_services)}, {})
+
+
+@bp.get("/reports/<assessment_id>/edit")
+def edit(assessment_id: str):
+    """The form filled with a saved report's answers, with any answer the query names changed, to run again.
+
+    Under /reports, so reading it needs what reading the report needs; sending it saves a new report.
+    """
+    assessment = advisor().get(assessment_id)
+    values = profile_values(assessment.profile, list(knowledge_base().default_services))
+    changed = {name: value for name, value in changed_values(request.args).items() if values.get(name) != value}
+    values.update(changed)
+    editing = {"id": assessment.id, "name": assessment.profile.get("name"),
+               "changed": [LABELS.get(name) or f"the {WEIGHT_NAMES[name]} weight" for name in changed]}
+    return _render_form(values, {}, editing=editing)
 
 
 @bp.post("/")

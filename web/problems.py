@@ -17,7 +17,8 @@ from advisor.errors import SourceFileError
 from .jsonout import html_safe
 from .messages import field_paths
 
-__all__ = ["ApiProblem", "invalid_detail", "problem_body", "problem_response", "profile_problem",
+__all__ = ["ApiProblem", "invalid_detail", "problem_body", "problem_document", "problem_json", "problem_response",
+           "profile_problem",
            "register_error_handlers", "wants_problem_json"]
 
 log = logging.getLogger("advisor.errors")
@@ -44,19 +45,30 @@ def profile_problem(exc: ProfileError) -> ApiProblem:
     return ApiProblem(422, "Invalid profile", "The profile has fields that cannot be used.", exc.errors)
 
 
-def problem_body(status: int, title: str, detail: str, errors: dict | None = None) -> dict:
+def problem_document(status: int, title: str, detail: str, errors: dict | None = None,
+                     instance: str | None = None) -> dict:
     """The RFC 9457 body: type, title, status, detail, the request path as instance, and field errors."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if request:
-        body["instance"] = request.path[:200]
+    if instance:
+        body["instance"] = instance[:200]
     if errors:
         body["errors"] = errors
     return body
 
 
+def problem_json(status: int, title: str, detail: str, errors: dict | None = None, instance: str | None = None) -> str:
+    """The problem document as the bytes every error answer carries (gunicorn's own refusals included)."""
+    return html_safe(json.dumps(problem_document(status, title, detail, errors, instance), sort_keys=True))
+
+
+def problem_body(status: int, title: str, detail: str, errors: dict | None = None) -> dict:
+    """The problem document of the current request (its path is the instance)."""
+    return problem_document(status, title, detail, errors, request.path if request else None)
+
+
 def problem_response(status: int, title: str, detail: str, errors: dict | None = None,
                      headers: dict | None = None) -> Response:
-    body = html_safe(json.dumps(problem_body(status, title, detail, errors), sort_keys=True))
+    body = problem_json(status, title, detail, errors, request.path if request else None)
     return Response(body, status=status, mimetype="application/problem+json", headers=headers)
 
 

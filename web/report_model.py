@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from advisor.owners import join_and
 from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
 
 from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
+from .profile_form import form_value
 
 __all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "party_groups", "overlay_summary",
            "robustness_summary", "compare_pair", "date_text", "source_label", "num", "LABEL_CUT_OFFS"]
@@ -123,12 +125,10 @@ def overlay_summary(result: dict) -> dict | None:
         return None
     parties = [p.get("name") or p.get("id") for p in overlay.get("parties", [])]
     name = overlay.get("name") or overlay.get("id", "")
-    text = f"{name} (organisation overlay {overlay.get('id', '')}: {_and(parties) or 'no parties'})"
+    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_and(parties) or 'no parties'})"
     return {"id": overlay.get("id"), "name": name, "parties": parties, "text": text}
 
 
-def _and(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def party_groups(entry: dict) -> list[dict]:
@@ -161,13 +161,16 @@ def robustness_summary(result: dict) -> dict | None:
         headline = f"{first} and {runner_up} are level on points (to one decimal); the ranking puts {first} first."
     else:
         headline = f"{first} leads the runner-up, {runner_up}, by {num(margin)} point{'s' if margin != 1 else ''}."
-    groups = {key: {"key": key, "title": title, "sentences": []} for key, title, _ in THRESHOLD_GROUPS}
-    other = {"key": "other", "title": "Other answers", "sentences": []}
+    groups = {key: {"key": key, "title": title, "sentences": [], "changes": []} for key, title, _ in THRESHOLD_GROUPS}
+    other = {"key": "other", "title": "Other answers", "sentences": [], "changes": []}
     for threshold in robustness.get("thresholds", []):
         name = str(threshold.get("input", ""))
         key = next((k for k, _, prefixes in THRESHOLD_GROUPS
                     if any(name == p or (p.endswith(".") and name.startswith(p)) for p in prefixes)), None)
-        (groups[key] if key else other)["sentences"].append(threshold.get("sentence", ""))
+        group = groups[key] if key else other
+        group["sentences"].append(threshold.get("sentence", ""))
+        group["changes"].append({"sentence": threshold.get("sentence", ""), "field": name,
+                                 "value": form_value(threshold.get("value"))})
     return {"label": robustness["label"], "label_name": str(robustness["label"]).capitalize(), "margin": margin,
             "first": first, "runner_up": runner_up, "headline": headline, "cut_offs": LABEL_CUT_OFFS,
             "groups": [g for g in (*groups.values(), other) if g["sentences"]]}

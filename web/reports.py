@@ -23,7 +23,7 @@ from schemas.assessment import page_args_schema
 
 from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
-from .markdown_report import render_markdown
+from .markdown_report import record_filename, render_markdown
 from .pdf import html_to_pdf
 from .report_model import chosen_service, date_text, num, report_model, source_label
 from .validation import load_or_422
@@ -33,7 +33,8 @@ bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
 log = logging.getLogger("advisor.reports")
 
-_RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py")
+_RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
+                      "profile_form.py")
 
 
 def render_digest(app: Flask) -> str:
@@ -130,10 +131,13 @@ def report_pdf(assessment_id: str):
 
 @bp.get("/<assessment_id>.md")
 def report_markdown(assessment_id: str):
-    """The report as a Markdown architecture decision record (MADR) for design reviews."""
+    """The report as a Markdown architecture decision record (MADR), downloaded under the name a team commits."""
     assessment = advisor().get(assessment_id)
     text = _cached(assessment, "md", lambda warnings: render_markdown(
         assessment.profile, assessment.result, created_at=assessment.created_at, assessment_id=assessment.id,
-        warnings=warnings, report_url=public_url.link(url_for("reports.report", assessment_id=assessment.id))))
+        warnings=warnings, report_url=public_url.link(url_for("reports.report", assessment_id=assessment.id)),
+        pdf_url=public_url.link(url_for("reports.report_pdf", assessment_id=assessment.id)),
+        deciders=assessment.created_by))
+    filename = record_filename(assessment.profile.get("name"), assessment.created_at)
     return Response(text, mimetype="text/markdown",
-                    headers={"Content-Disposition": f'inline; filename="advisor-decision-{assessment.id}.md"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

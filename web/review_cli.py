@@ -24,7 +24,7 @@ from advisor.iac import FORMATS, Source, detect_format
 from advisor.review import FAIL_ON, failed_conditions, review_files
 from schemas.iac import WORKLOAD_FIELDS, check_overrides
 
-from .cli import _read_profile as read_team_file
+from .profile_files import read_profile_file as read_team_file
 from .extensions import advisor
 from .messages import field_messages
 from .problems import invalid_detail

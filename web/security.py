@@ -11,9 +11,11 @@ from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 from .jsonbody import read_body
-from .openapi import SAFE_METHODS
 
-__all__ = ["SECURITY_HEADERS", "csrf", "init_app"]
+__all__ = ["SAFE_METHODS", "SECURITY_HEADERS", "csrf", "init_app"]
+
+# Methods that only read: they need no API token and no CSRF token (the API document says the same).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 # No inline script or style anywhere: pages load their CSS and scripts from /static. Inline <svg> elements are
 # fine under this policy as long as they use presentation attributes (fill=, stroke=) rather than style=.
