@@ -202,16 +202,29 @@ class ServiceView:
     # field, the limits whose outcome reads it (as the limited value or in their condition), and the limits that do not.
     limits_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
     limits_not_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+    # Every limit, in data-file order per field; and per field read only by "max" limits on that field
+    # itself, those limits: a value passes them when it is at most each one's value (whatif.py's shortcut).
+    limits: tuple[Limit, ...] = field(init=False, repr=False, compare=False)
+    ceilings: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+    # The ranking's tie-breaks after the score (scoring.order_key): less burden, fewer layers, less patching
+    # staff, the seed article's services first, then the id.
+    tie_breaks: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        every = [limit for limits in self.limits_by_field.values() for limit in limits]
+        every = tuple(limit for limits in self.limits_by_field.values() for limit in limits)
         reading: dict[str, list[Limit]] = {}
         for limit in every:
             for name in dict.fromkeys((limit.field, *(k for k, _ in limit.when))):
                 reading.setdefault(name, []).append(limit)
+        object.__setattr__(self, "limits", every)
         object.__setattr__(self, "limits_reading", {k: tuple(v) for k, v in reading.items()})
         object.__setattr__(self, "limits_not_reading", {
             k: tuple(limit for limit in every if all(limit is not r for r in v)) for k, v in reading.items()})
+        object.__setattr__(self, "ceilings", {
+            k: tuple(v) for k, v in reading.items()
+            if all(limit.kind == "max" and limit.field == k and all(key != k for key, _ in limit.when) for limit in v)})
+        object.__setattr__(self, "tie_breaks", (self.burden_hours, len(self.team_owns), self.patching_staff_needed,
+                                                not self.service.default, self.service.id))
 
 
 @dataclass(frozen=True)

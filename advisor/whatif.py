@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import mul
 
 from .model import KnowledgeBase, ServiceView
-from .profile import Profile
+from .profile import CHOICE_DEFAULTS, Profile
 from .scoring import (
-    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, evaluate, needs_tier, order_key,
-    patching_fit, scales, weight_tuple, weighted_score,
+    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, needs_tier, order_key, patching_fit, scales,
+    simplicity_fit, weight_tuple, weighted_score,
 )
 
-__all__ = ["Standings", "Grid", "crossings", "nearest_change"]
+__all__ = ["Standings", "Grid", "crossings", "zeros", "nearest_change"]
+
+_FREE, _READ = object(), object()  # no limit reads a field; a limit other than a maximum reads it
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,11 @@ class Grid:
 def crossings(difference: Callable[[float], float], breakpoints: Iterable[float]) -> list[float]:
     """Where a function, linear between the sorted breakpoints, reaches zero (the start of any flat zero)."""
     points = sorted(set(breakpoints))
-    values = [difference(x) for x in points]
+    return zeros(points, [difference(x) for x in points])
+
+
+def zeros(points: list[float], values: list[float]) -> list[float]:
+    """Where a function with these values at the sorted points, linear between them, reaches zero."""
     found = []
     for (x0, v0), (x1, v1) in zip(zip(points, values), zip(points[1:], values[1:])):
         if v0 == 0:
@@ -102,7 +108,7 @@ class Standings:
         self.scores = [e.score for e in evaluations]
         self.asked = vars(profile.workload)
         self.by_tail = self._by_tail()
-        self._blocked_apart: dict[str, list[bool]] = {}
+        self._candidates: dict[str, list[tuple[int, object]]] = {}
 
     def _rivals(self) -> list[int]:
         """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
@@ -124,9 +130,12 @@ class Standings:
         weights = self.weights if weights is None else weights
         blocked = self.blocked if blocked is None else blocked
         tiers = self.tiers if tiers is None else tiers
-        keys = ((order_key(blocked[i], tiers[i], weighted_score(fits[i], weights), view), i)
-                for i, view in enumerate(self.views))
-        return min(keys)[1]
+        total = sum(weights)
+        # scoring.order_key with the score written out as weighted_score does (the same float operations);
+        # the tie-breaks end in the service id, so no two keys are equal.
+        keys = [(blocked[i], tiers[i], -round(100.0 * sum(map(mul, fits[i], weights)) / total, 6), view.tie_breaks)
+                for i, view in enumerate(self.views)]
+        return keys.index(min(keys))
 
     # -- hours and patching staff: one fit each, piecewise linear ------------------------------
 
@@ -140,20 +149,12 @@ class Standings:
     def score_crossings(self, fits_at: Callable[[float], list[tuple]], kinks: list[float], low: float,
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
+        points = sorted({low, high, *(k for k in kinks if low < k < high)})
+        weights = self.weights
+        sums = [[sum(map(mul, fits, weights)) for fits in fits_at(x)] for x in points]  # each point weighed once
         found = []
-        sums: dict[float, list[float]] = {}  # every rival is read at the same points: weigh each point's fits once
-
-        def weighed(x: float) -> list[float]:
-            if x not in sums:
-                sums[x] = [sum(map(mul, fits, self.weights)) for fits in fits_at(x)]
-            return sums[x]
-
-        inside = [k for k in kinks if low < k < high]
         for j in self.rivals:
-            def lead(x, j=j):
-                at = weighed(x)
-                return at[j] - at[0]
-            found += crossings(lead, [low, high, *inside])
+            found += zeros(points, [at[j] - at[0] for at in sums])
         return found
 
     # -- weights: each enters the weighted sums linearly -----------------------------------------
@@ -188,15 +189,40 @@ class Standings:
     # -- workload fields: limits block or free services; choices re-rank from scratch -------------
 
     def winner_with_workload(self, field: str, value) -> int:
-        blocked_apart = self._blocked_apart.get(field)
-        if blocked_apart is None:
-            blocked_apart = self._blocked_apart[field] = self._blocked_apart_from(field)
-        asked = {**self.asked, field: value}
-        for i in self.by_tail:
-            if not blocked_apart[i] and not any(breaks(limit, asked)
-                                                for limit in self.views[i].limits_reading.get(field, ())):
+        candidates = self._candidates.get(field)
+        if candidates is None:
+            candidates = self._candidates[field] = self._candidates_for(field)
+        asked = None
+        for i, ceiling in candidates:
+            if ceiling is _FREE or (ceiling is not _READ and (value is None or value <= ceiling)):
+                return i
+            if ceiling is not _READ:
+                continue
+            if asked is None:
+                asked = {**self.asked, field: value}
+            if not any(breaks(limit, asked) for limit in self.views[i].limits_reading[field]):
                 return i
         return self.by_tail[0]
+
+    def _candidates_for(self, field: str) -> list[tuple[int, object]]:
+        """The services nothing but the field's value can block, in order of their order keys without the blocked
+        part, each with the largest value its limits allow (_FREE where no limit reads the field, _READ where a
+        limit other than a maximum on the field reads it)."""
+        blocked_apart = self._blocked_apart_from(field)
+        candidates = []
+        for i in self.by_tail:
+            if blocked_apart[i]:
+                continue
+            view = self.views[i]
+            if field not in view.limits_reading:
+                candidates.append((i, _FREE))
+            elif field in view.ceilings:
+                active = [limit.value for limit in view.ceilings[field]
+                          if all(self.asked[k] == v for k, v in limit.when)]
+                candidates.append((i, min(active, default=math.inf)))
+            else:
+                candidates.append((i, _READ))
+        return candidates
 
     def _blocked_apart_from(self, field: str) -> list[bool]:
         """Per service, whether something other than the field's value blocks it (isolation, other limits)."""
@@ -210,18 +236,27 @@ class Standings:
         return blocked
 
     def winner_with_choice(self, field: str, value: str) -> int:
-        """A choice that changes who owns what: re-evaluate the services it touches, as the ranking does."""
+        """A choice that changes who owns what: the services it touches get the view for it, as the ranking does.
+
+        Only the view's hours and patching need and whether a limit blocks it can change: the customisation and
+        isolation a service gives, and so its needs tier and those two fits, are the service's own.
+        """
         touched = [i for i, v in enumerate(self.views)
                    if field in v.service.variant_fields or field in v.limits_reading]
         if not touched:
             return 0
-        profile = replace(self.profile, workload=replace(self.profile.workload, **{field: value}))
-        choices = profile.workload.choices()
+        asked = {**self.asked, field: value}
+        choices = {name: asked[name] for name in CHOICE_DEFAULTS}
+        profile, scale, weights = self.profile, self.scale, self.weights
         keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
         for i in touched:
             view = self.kb.view(self.views[i].service.id, profile.overlay, profile.calibration, choices)
-            ev = evaluate(self.kb, view, profile, self.scale)
-            keys[i] = order_key(not ev.eligible, ev.tier, ev.score, view)
+            fits = self.fits[i]
+            fits = (burden_fit(profile.security_hours_per_month, view.burden_hours, scale.burden),
+                    patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
+                    fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
+            blocked = self.isolation_blocked[i] or any(breaks(limit, asked) for limit in view.limits)
+            keys[i] = order_key(blocked, self.tiers[i], weighted_score(fits, weights), view)
         return min(range(len(keys)), key=lambda i: (keys[i], i))
 
 
