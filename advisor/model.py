@@ -1,6 +1,7 @@
 """Plain data classes of the knowledge base, filled once when it loads."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -129,11 +130,12 @@ class Service:
     limits: tuple[Limit, ...]
     file: str
     variants: tuple[Variant, ...] = ()
+    # The workload fields whose value changes who owns what on this service (from the variants).
+    variant_fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def variant_fields(self) -> tuple[str, ...]:
-        """The workload fields whose value changes who owns what on this service."""
-        return tuple(dict.fromkeys(key for variant in self.variants for key, _ in variant.when))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "variant_fields",
+                           tuple(dict.fromkeys(key for variant in self.variants for key, _ in variant.when)))
 
     def ownership_for(self, choices: dict[str, str]) -> dict[str, Ownership]:
         """Each layer's ownership for the given workload choices: the base, then each variant that applies."""
@@ -301,6 +303,12 @@ class KnowledgeBase:
     workload_bounds: dict[str, float] = field(default_factory=dict)
     # EC2 instance family -> its row of instance_families.toml (accelerator, note, source)
     instance_families: dict[str, dict] = field(default_factory=dict)
+    # Built from the fields above when the knowledge base loads (knowledge.py) and never changed: per view key
+    # (as in all_views), the parts of a ranked service's reasons that depend on nothing else
+    # (ranking.fixed_sentences); per (service, isolation level) it cannot give, the blocker saying so
+    # (scoring.isolation_blockers).
+    fixed_sentences: Mapping[tuple, Any] = field(default_factory=dict)
+    isolation_blockers: Mapping[tuple[str, str], Any] = field(default_factory=dict)
 
     def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
              choices: dict[str, str] | None = None) -> ServiceView:

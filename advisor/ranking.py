@@ -1,8 +1,9 @@
 """Rank the compute services for a profile and explain every place in plain sentences."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from types import MappingProxyType
 
 from .capacity import capacity_warnings
 from .model import KnowledgeBase, ServiceView
@@ -11,7 +12,7 @@ from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
 from .text import as_sentence, join_words, number
 
-__all__ = ["RankedService", "Recommendation", "rank", "level_phrase"]
+__all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sentences"]
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 
@@ -181,22 +182,23 @@ class _Sentences:
     parties: tuple[str, ...]  # what an overlay's parties take over
     patching: str  # the whole sentence when the team patches nothing, else up to the staff it has
     patching_end: str  # after the staff it has: "." or "; <party> patches ...".
-    customisation: dict[str, str]  # per level asked
-    isolation: dict[str, str | None]  # per level asked; None where a blocker says it instead
+    customisation: Mapping[str, str]  # per level asked
+    isolation: Mapping[str, str | None]  # per level asked; None where a blocker says it instead
 
 
-@lru_cache(maxsize=8)
-def _fixed_sentences(kb: KnowledgeBase) -> dict[int, _Sentences]:
-    """Every service view's knowledge-base-only sentences, keyed by the view's identity, made once per knowledge base."""
-    return {id(view): _sentences(kb, view) for view in kb.all_views.values()}
+def fixed_sentences(kb: KnowledgeBase) -> Mapping[tuple, _Sentences]:
+    """Every service view's sentences that depend only on the knowledge base, keyed as kb.all_views.
+
+    Made once, when the knowledge base loads (knowledge.py keeps them as kb.fixed_sentences).
+    """
+    return MappingProxyType({key: _sentences(kb, view) for key, view in kb.all_views.items()})
 
 
 def _sentences(kb: KnowledgeBase, view: ServiceView) -> _Sentences:
-    service = view.service
     return _Sentences(
         owns=_owns_sentence(view), parties=tuple(_party_sentences(view)), patching=_patching_sentence(kb, view),
-        patching_end=_patching_end(view), customisation=_customisation_sentences(kb, view),
-        isolation=_isolation_sentences(kb, view))
+        patching_end=_patching_end(view), customisation=MappingProxyType(_customisation_sentences(kb, view)),
+        isolation=MappingProxyType(_isolation_sentences(kb, view)))
 
 
 def _owns_sentence(view: ServiceView) -> str:
@@ -280,7 +282,7 @@ def _isolation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str 
 def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
              runner_up: Evaluation | None, breakdown: dict) -> list[str]:
     view = ev.view
-    fixed = _fixed_sentences(kb)[id(view)]
+    fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
     reasons = [_position(kb, profile, ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours

@@ -233,11 +233,12 @@ class _Search:
         for field in WORKLOAD_FIELDS:
             name = f"workload.{field}"
             if field in NUMERIC_WORKLOAD:
-                limits = [v for view in self.standings.views for limit in view.limits_by_field.get(field, ())
-                          if (v := limit.value) is not None]
-                found += self._numbers(name, asked[field], lambda limits=limits: limits,
+                found += self._numbers(name, asked[field],
+                                       lambda field=field: self.standings.workload_breakpoints(field),
                                        lambda x, field=field: self.standings.winner_with_workload(field, x))
                 continue
+            if field not in CHOICE_DEFAULTS and all(field not in view.limits_reading for view in self.standings.views):
+                continue  # no limit reads it: no value of it can change first place
             for value in _other_values(field, asked[field]):
                 winner = (self.standings.winner_with_choice(field, value) if field in CHOICE_DEFAULTS
                           else self.standings.winner_with_workload(field, value))

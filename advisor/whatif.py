@@ -74,14 +74,13 @@ def nearest_change(grid: Grid, current: float | None, direction: int, candidates
     ``candidates`` are the real values where the winner may change (crossings, limit values). The
     winner is constant between them, so only the grid values next to each are re-ranked.
     """
-    def beyond(index: int) -> bool:
-        return grid.holds(index) and (current is None or (grid.value(index) - current) * direction > 0)
-
+    low, high, per_unit = grid.low, grid.high, (1 if grid.whole else grid.per_unit)
     indices = set()
     for x in candidates:
         k = grid.index_at_or_past(x, direction)
-        indices.update(i for i in (k - direction, k, k + direction) if beyond(i))
-    for index in sorted(indices, key=lambda i: i * direction):
+        indices.update((k - direction, k, k + direction))
+    beyond = [i for i in indices if low <= i <= high and (current is None or (i / per_unit - current) * direction > 0)]
+    for index in sorted(beyond, key=direction.__mul__):
         if (winner := winner_at(grid.value(index))) != 0:
             return grid.value(index), winner
     return None
@@ -188,10 +187,31 @@ class Standings:
 
     # -- workload fields: limits block or free services; choices re-rank from scratch -------------
 
-    def winner_with_workload(self, field: str, value) -> int:
+    def workload_breakpoints(self, field: str) -> list[float]:
+        """The values of a workload figure past which first place may change.
+
+        First place goes to the first service, in the order of the rest of the order keys, that the value leaves
+        unblocked; so only the maximums of the services before the first one no value blocks can move it.
+        """
+        values = []
+        for i, ceiling in self._candidates_of(field):
+            if ceiling is _FREE:
+                return values
+            if ceiling is _READ:  # a limit of another kind reads the figure: every limit value may matter
+                return [limit.value for view in self.views for limit in view.limits_reading[field]
+                        if limit.value is not None]
+            if ceiling != math.inf:
+                values.append(ceiling)
+        return values
+
+    def _candidates_of(self, field: str) -> list[tuple[int, object]]:
         candidates = self._candidates.get(field)
         if candidates is None:
             candidates = self._candidates[field] = self._candidates_for(field)
+        return candidates
+
+    def winner_with_workload(self, field: str, value) -> int:
+        candidates = self._candidates_of(field)
         asked = None
         for i, ceiling in candidates:
             if ceiling is _FREE or (ceiling is not _READ and (value is None or value <= ceiling)):
