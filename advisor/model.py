@@ -195,22 +195,20 @@ class ServiceView:
     not_used: tuple[dict, ...] = ()
     ownership: dict[str, Ownership] = field(default_factory=dict, repr=False, compare=False)
 
-    @property
-    def platform_hours(self) -> float:
-        """The team's hours on platform layers: what changes from one service to another."""
-        return round(self.burden_hours - self.application_hours, 2)
-
     # Derived from limits_by_field whenever a view is made, for the what-if analysis: per workload
     # field, the limits whose outcome reads it (as the limited value or in their condition), and the limits that do not.
+    # Every limit, in data-file order per field; per workload field, the positions in it of the limits that do
+    # not read it; and per field read only by "max" limits on that field itself, those limits: a value passes
+    # them when it is at most each one's value (whatif.py's shortcut).
     limits_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
-    limits_not_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
-    # Every limit, in data-file order per field; and per field read only by "max" limits on that field
-    # itself, those limits: a value passes them when it is at most each one's value (whatif.py's shortcut).
     limits: tuple[Limit, ...] = field(init=False, repr=False, compare=False)
+    limits_apart: dict[str, frozenset[int]] = field(init=False, repr=False, compare=False)
     ceilings: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
     # The ranking's tie-breaks after the score (scoring.order_key): less burden, fewer layers, less patching
     # staff, the seed article's services first, then the id.
     tie_breaks: tuple = field(init=False, repr=False, compare=False)
+    # The team's hours on platform layers: what changes from one service to another.
+    platform_hours: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         every = tuple(limit for limits in self.limits_by_field.values() for limit in limits)
@@ -220,11 +218,13 @@ class ServiceView:
                 reading.setdefault(name, []).append(limit)
         object.__setattr__(self, "limits", every)
         object.__setattr__(self, "limits_reading", {k: tuple(v) for k, v in reading.items()})
-        object.__setattr__(self, "limits_not_reading", {
-            k: tuple(limit for limit in every if all(limit is not r for r in v)) for k, v in reading.items()})
+        object.__setattr__(self, "limits_apart", {
+            k: frozenset(at for at, limit in enumerate(every) if all(limit is not r for r in v))
+            for k, v in reading.items()})
         object.__setattr__(self, "ceilings", {
             k: tuple(v) for k, v in reading.items()
             if all(limit.kind == "max" and limit.field == k and all(key != k for key, _ in limit.when) for limit in v)})
+        object.__setattr__(self, "platform_hours", round(self.burden_hours - self.application_hours, 2))
         object.__setattr__(self, "tie_breaks", (self.burden_hours, len(self.team_owns), self.patching_staff_needed,
                                                 not self.service.default, self.service.id))
 

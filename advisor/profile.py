@@ -1,7 +1,7 @@
 """A team's stated capacity and needs, as plain values the ranking reads."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 
 __all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
            "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "profile_as_dict"]
@@ -61,7 +61,8 @@ class Weights:
     simplicity: float = 0.1
 
     def as_dict(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {"burden": self.burden, "patching": self.patching, "customisation": self.customisation,
+                "isolation": self.isolation, "simplicity": self.simplicity}
 
 
 DEFAULT_WEIGHTS = Weights()

@@ -116,20 +116,22 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
     leader = eligible[0] if eligible else None
     runner_up = eligible[1] if len(eligible) > 1 else None
     ranked = []
+    weight_values = tuple(weights.values())
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
-        breakdown = {name: _part(fit, weights[name], total) for name, fit in zip(COMPONENTS, ev.fits)}
+        fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
+        breakdown = _breakdown(ev.fits, weight_values, total)
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
-            reasons=tuple(_reasons(kb, profile, ev, place, leader, runner_up, breakdown)),
+            reasons=tuple(_reasons(kb, profile, ev, fixed, place, leader, runner_up, breakdown)),
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
             platform_hours_per_month=view.platform_hours, application_hours_per_month=view.application_hours,
             meets_needs=ev.meets_needs, needs_gaps=tuple(_gaps(kb, profile, ev)),
             fits_capacity=_fits(view, profile), not_used=view.not_used,
-            assumptions=tuple(_assumptions(view)),
+            assumptions=fixed.assumptions,
         ))
     overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
     calibration = kb.calibrations[profile.calibration].summary() if profile.calibration else None
@@ -139,10 +141,11 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
         warnings=tuple(capacity_warnings(kb, profile, evaluations)), calibration=calibration)
 
 
-def _part(fit: float, weight: float, total: float) -> dict[str, float]:
-    """One score part: its fit, weight, and the points won and lost out of 100."""
-    return {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
-            "lost": round(100 * (1 - fit) * weight / total, 1)}
+def _breakdown(fits: tuple[float, ...], weights: tuple[float, ...], total: float) -> dict[str, dict[str, float]]:
+    """Each score part (COMPONENTS order): its fit, weight, and the points won and lost out of 100."""
+    return {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
+                   "lost": round(100 * (1 - fit) * weight / total, 1)}
+            for name, fit, weight in zip(COMPONENTS, fits, weights)}
 
 
 def _fits(view: ServiceView, profile: Profile) -> bool:
@@ -184,6 +187,7 @@ class _Sentences:
     patching_end: str  # after the staff it has: "." or "; <party> patches ...".
     customisation: Mapping[str, str]  # per level asked
     isolation: Mapping[str, str | None]  # per level asked; None where a blocker says it instead
+    assumptions: tuple[str, ...]  # which workload choices the hours assume
 
 
 def fixed_sentences(kb: KnowledgeBase) -> Mapping[tuple, _Sentences]:
@@ -198,7 +202,7 @@ def _sentences(kb: KnowledgeBase, view: ServiceView) -> _Sentences:
     return _Sentences(
         owns=_owns_sentence(view), parties=tuple(_party_sentences(view)), patching=_patching_sentence(kb, view),
         patching_end=_patching_end(view), customisation=MappingProxyType(_customisation_sentences(kb, view)),
-        isolation=MappingProxyType(_isolation_sentences(kb, view)))
+        isolation=MappingProxyType(_isolation_sentences(kb, view)), assumptions=tuple(_assumptions(view)))
 
 
 def _owns_sentence(view: ServiceView) -> str:
@@ -279,10 +283,9 @@ def _isolation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str 
     return sentences
 
 
-def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
-             runner_up: Evaluation | None, breakdown: dict) -> list[str]:
+def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, fixed: _Sentences, place: int,
+             leader: Evaluation | None, runner_up: Evaluation | None, breakdown: dict) -> list[str]:
     view = ev.view
-    fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
     reasons = [_position(kb, profile, ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours
@@ -302,7 +305,7 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, le
     if isolation is not None:
         reasons.append(isolation)
     reasons.extend(as_sentence(b.sentence) for b in ev.blockers)
-    reasons.extend(_assumptions(view))
+    reasons.extend(fixed.assumptions)
     return reasons
 
 

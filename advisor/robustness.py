@@ -168,7 +168,7 @@ class _Search:
         """Nearest grid values below and above the current one (the first decrease, then increase).
 
         candidates_for() gives the values where the winner may change, the same for both directions."""
-        grid = _grid(name)
+        grid = GRIDS[name]
         found = []
         candidates = candidates_for()
         for direction, word in DIRECTIONS:
@@ -250,6 +250,9 @@ class _Search:
 def _grid(name: str) -> Grid:
     per_unit, low, high = STEPS[name]
     return Grid(per_unit=per_unit, low=low, high=high, whole=name == "patching_staff")
+
+
+GRIDS = {name: _grid(name) for name in STEPS}
 
 
 def _other_values(field: str, current) -> list:

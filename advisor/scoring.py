@@ -144,8 +144,9 @@ def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, i
     return (max(0, asked_rank - offered_rank), ISOLATION_TIER[support])
 
 
-def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None) -> Evaluation:
-    """Score one service for a profile and list what blocks it."""
+def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None,
+             weights: tuple[float, ...] | None = None) -> Evaluation:
+    """Score one service for a profile and list what blocks it (scale and weights: the profile's, if known)."""
     scale = scale or scales(kb, profile.calibration)
     service = view.service
     burden = view.burden_hours
@@ -158,7 +159,7 @@ def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scal
         ISOLATION_FIT[support.support],
         simplicity_fit(burden, scale.burden),
     )
-    score = weighted_score(fits, weight_tuple(profile))
+    score = weighted_score(fits, weights or weight_tuple(profile))
     blockers = _limit_blockers(view, profile)
     if support.support == "no":
         blockers = (*blockers, kb.isolation_blockers[service.id, profile.isolation])
@@ -254,8 +255,8 @@ def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
-    scale = scales(kb, profile.calibration)
-    return order([evaluate(kb, view, profile, scale) for view in service_views(kb, profile)])
+    scale, weights = scales(kb, profile.calibration), weight_tuple(profile)
+    return order([evaluate(kb, view, profile, scale, weights) for view in service_views(kb, profile)])
 
 
 def order_key(blocked: bool, tier: tuple[int, int], score: float, view: ServiceView) -> tuple:

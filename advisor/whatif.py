@@ -105,9 +105,11 @@ class Standings:
         self.scale = scales(kb, profile.calibration)
         self.rivals = self._rivals()
         self.scores = [e.score for e in evaluations]
+        self.keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
         self.asked = vars(profile.workload)
         self.by_tail = self._by_tail()
         self._candidates: dict[str, list[tuple[int, object]]] = {}
+        self._broken: list[frozenset[int]] | None = None  # per service, the positions of the limits broken now
 
     def _rivals(self) -> list[int]:
         """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
@@ -120,7 +122,7 @@ class Standings:
         A workload change moves services between blocked and not, nothing else: the rest of each order key
         is fixed, so first place is the first service in this order that the change leaves unblocked.
         """
-        tails = [order_key(False, t, s, v)[1:] for t, s, v in zip(self.tiers, self.scores, self.views)]
+        tails = [key[1:] for key in self.keys]
         return sorted(range(len(self.views)), key=lambda i: (tails[i], i))
 
     def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
@@ -129,12 +131,18 @@ class Standings:
         weights = self.weights if weights is None else weights
         blocked = self.blocked if blocked is None else blocked
         tiers = self.tiers if tiers is None else tiers
+        # scoring.order_key: only the services in the best group (as blocked, the same tier) can come first, and
+        # among them the score is written out as weighted_score does (the same float operations); the
+        # tie-breaks end in the service id, so no two keys are equal.
+        groups = list(zip(blocked, tiers))
+        best = min(groups)
+        contenders = [i for i, group in enumerate(groups) if group == best]
+        if len(contenders) == 1:
+            return contenders[0]
         total = sum(weights)
-        # scoring.order_key with the score written out as weighted_score does (the same float operations);
-        # the tie-breaks end in the service id, so no two keys are equal.
-        keys = [(blocked[i], tiers[i], -round(100.0 * sum(map(mul, fits[i], weights)) / total, 6), view.tie_breaks)
-                for i, view in enumerate(self.views)]
-        return keys.index(min(keys))
+        views = self.views
+        keys = [(-round(100.0 * sum(map(mul, fits[i], weights)) / total, 6), views[i].tie_breaks) for i in contenders]
+        return contenders[keys.index(min(keys))]
 
     # -- hours and patching staff: one fit each, piecewise linear ------------------------------
 
@@ -149,22 +157,27 @@ class Standings:
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
         points = sorted({low, high, *(k for k in kinks if low < k < high)})
-        weights = self.weights
-        sums = [[sum(map(mul, fits, weights)) for fits in fits_at(x)] for x in points]  # each point weighed once
+        weights, rivals = self.weights, self.rivals
+        sums = []  # each point weighed once, for first place and its rivals
+        for x in points:
+            fits = fits_at(x)
+            sums.append({i: sum(map(mul, fits[i], weights)) for i in (0, *rivals)})
         found = []
-        for j in self.rivals:
+        for j in rivals:
             found += zeros(points, [at[j] - at[0] for at in sums])
         return found
 
     # -- weights: each enters the weighted sums linearly -----------------------------------------
 
     def weight_crossings(self, part: int, low: float, high: float) -> list[float]:
+        """Where a rival's weighted sum of fits meets first place's, as one weight runs from low to high."""
+        points = sorted({low, high})
+        fits, weights = self.fits, self.weights
+        at = [(*weights[:part], w, *weights[part + 1:]) for w in points]
+        first = [sum(map(mul, fits[0], w)) for w in at]
         found = []
         for j in self.rivals:
-            def lead(w, j=j):
-                weights = (*self.weights[:part], w, *self.weights[part + 1:])
-                return sum(map(mul, self.fits[j], weights)) - sum(map(mul, self.fits[0], weights))
-            found += crossings(lead, [low, high])
+            found += zeros(points, [sum(map(mul, fits[j], w)) - f for w, f in zip(at, first)])
         return found
 
     def winner_with_weight(self, part: int, value: float) -> int:
@@ -246,13 +259,16 @@ class Standings:
 
     def _blocked_apart_from(self, field: str) -> list[bool]:
         """Per service, whether something other than the field's value blocks it (isolation, other limits)."""
+        if self._broken is None:
+            self._broken = [frozenset(at for at, limit in enumerate(view.limits) if breaks(limit, self.asked))
+                            for view in self.views]
         blocked = []
         for i, view in enumerate(self.views):
-            if field not in view.limits_reading:
+            apart = view.limits_apart.get(field)
+            if apart is None:
                 blocked.append(self.blocked[i])  # no limit reads the field: its value cannot change this
             else:
-                blocked.append(self.isolation_blocked[i] or any(breaks(limit, self.asked)
-                                                                for limit in view.limits_not_reading[field]))
+                blocked.append(self.isolation_blocked[i] or not self._broken[i].isdisjoint(apart))
         return blocked
 
     def winner_with_choice(self, field: str, value: str) -> int:
@@ -268,7 +284,7 @@ class Standings:
         asked = {**self.asked, field: value}
         choices = {name: asked[name] for name in CHOICE_DEFAULTS}
         profile, scale, weights = self.profile, self.scale, self.weights
-        keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
+        keys = list(self.keys)
         for i in touched:
             view = self.kb.view(self.views[i].service.id, profile.overlay, profile.calibration, choices)
             fits = self.fits[i]
@@ -277,7 +293,7 @@ class Standings:
                     fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
             blocked = self.isolation_blocked[i] or any(breaks(limit, asked) for limit in view.limits)
             keys[i] = order_key(blocked, self.tiers[i], weighted_score(fits, weights), view)
-        return min(range(len(keys)), key=lambda i: (keys[i], i))
+        return keys.index(min(keys))  # the keys end in the service id: no two are equal
 
 
 def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:
