@@ -68,7 +68,7 @@ def test_answers_holding_assessments_are_never_cached_and_static_files_revalidat
     for response in (saved, client.get(saved.headers["Location"]), client.get("/api/v1/assessments"),
                      client.post("/api/v1/recommendations", json=profile)):
         assert response.headers["Cache-Control"] == "no-store"
-    with client.get("/static/api-docs.css") as static:
+    with client.get("/static/css/site.css") as static:
         assert static.headers["Cache-Control"] == "no-cache"
         assert_secured(static)
 
