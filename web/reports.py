@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
-from schemas.assessment import page_args_schema
+from schemas.assessment import report_list_args_schema
 
 from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
@@ -103,13 +103,25 @@ def _render_report(assessment: Assessment, warnings: list[dict], for_pdf: bool =
 
 @bp.get("")
 def index():
-    """Saved reports, newest first, a page at a time."""
-    args = load_or_422(page_args_schema, request.args.to_dict())
-    page, per_page = args["page"], args["per_page"]
-    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
-    rows = [{"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
-             "chosen": chosen_service(a.result), "version": a.knowledge_base_version} for a in items]
-    return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total)
+    """Saved reports, newest first, a page at a time: first place and how firm it is; ?q= keeps names holding q.
+
+    With access control on, a caller sees only what it may: its own reports, or every one with the right to.
+    """
+    args = load_or_422(report_list_args_schema, request.args.to_dict())
+    page, per_page, q = args["page"], args["per_page"], args["q"].strip()
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner(), name_contains=q)
+    rows = [_list_row(a) for a in items]
+    pages = max(1, -(-total // per_page))
+    return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total, q=q,
+                           pages=pages)
+
+
+def _list_row(a: Assessment) -> dict:
+    robustness = a.result.get("robustness") if isinstance(a.result.get("robustness"), dict) else {}
+    label = robustness.get("label")
+    return {"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
+            "chosen": chosen_service(a.result), "firmness": label, "firmness_name": str(label).capitalize() if label
+            else None, "services": len(a.result.get("ranking", []))}
 
 
 @bp.get("/<assessment_id>")
