@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["AWS", "TEAM", "NONE", "Owner", "owner_of", "party_owner", "party_actor", "actor_party", "actors_of",
-           "join_actors", "split_actors", "two_party_acts", "join_and"]
+           "join_actors", "split_actors", "two_party_acts"]
 
 AWS = "aws"
 TEAM = "team"
@@ -97,8 +97,3 @@ def join_actors(actors: Iterable[str]) -> str:
 def split_actors(acts: str) -> list[str]:
     """The actors a comparison's ``from_acts`` or ``to_acts`` names, AWS first and the team last."""
     return _ordered([AWS, TEAM] if acts == "both" else [a for a in acts.split("+") if a])
-
-
-def join_and(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)

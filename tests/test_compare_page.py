@@ -100,7 +100,7 @@ def test_an_overlay_shows_its_party_as_the_owner_handing_layers_over(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     text = page_text(html)
-    assert "Three parties share the work here: AWS, Platform team and the team." in text
+    assert "AWS, Platform team and the team share the work here." in text
     handed = html.split('id="handed-to-aws"', 1)[1].split("</table>", 1)[0]
     row = handed.split("Instance operating system", 1)[1].split("</tr>", 1)[0]
     assert page_text(row).startswith("Platform team ")  # who holds it on ECS under the overlay

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from advisor.owners import join_and
 from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
+from advisor.text import join_words
 
 from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
@@ -125,7 +125,7 @@ def overlay_summary(result: dict) -> dict | None:
         return None
     parties = [p.get("name") or p.get("id") for p in overlay.get("parties", [])]
     name = overlay.get("name") or overlay.get("id", "")
-    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_and(parties) or 'no parties'})"
+    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_words(parties) or 'no parties'})"
     return {"id": overlay.get("id"), "name": name, "parties": parties, "text": text}
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
+from advisor.text import join_words
 from schemas.assessment import page_args_schema
 
 from . import auth, metrics, public_url, render_guard
@@ -31,6 +32,7 @@ from .validation import load_or_422
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
+bp.add_app_template_filter(join_words, "words")  # "a", "a and b", "a, b and c"
 log = logging.getLogger("advisor.reports")
 
 _RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
