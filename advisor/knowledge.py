@@ -6,7 +6,7 @@ show: references between files, cycles, gaps and the closure rule.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -18,6 +18,8 @@ from .model import (
     Party, Reassignment, Service, ServiceView, Variant,
 )
 from .profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
+from .ranking import fixed_sentences
+from .scoring import isolation_blockers
 
 __all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node", "level_node",
            "limit_node"]
@@ -114,7 +116,7 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
     version = f"{meta['version']}+{docs.digest[:10]}" if docs.digest else meta["version"]
     graph.graph.update(version=version, reviewed_on=meta["reviewed_on"].isoformat(), title=meta["title"])
     _describe(graph, layers, incidents, services, customisation, isolation)
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         graph=graph, version=version, reviewed_on=meta["reviewed_on"], title=meta["title"],
         layers=layers, services=services, incidents=incidents,
         customisation_levels=customisation, isolation_levels=isolation, views=views,
@@ -123,6 +125,7 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         heaviest_burden=heaviest_burden, heaviest_patching=heaviest_patching,
         workload_bounds={k: v for k, v in meta.get("workload_bounds", {}).items() if k != "source"},
     )
+    return replace(kb, fixed_sentences=fixed_sentences(kb), isolation_blockers=isolation_blockers(kb))
 
 
 def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, Incident],

@@ -1,6 +1,7 @@
 """Plain data classes of the knowledge base, filled once when it loads."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -127,11 +128,12 @@ class Service:
     limits: tuple[Limit, ...]
     file: str
     variants: tuple[Variant, ...] = ()
+    # The workload fields whose value changes who owns what on this service (from the variants).
+    variant_fields: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def variant_fields(self) -> tuple[str, ...]:
-        """The workload fields whose value changes who owns what on this service."""
-        return tuple(dict.fromkeys(key for variant in self.variants for key, _ in variant.when))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "variant_fields",
+                           tuple(dict.fromkeys(key for variant in self.variants for key, _ in variant.when)))
 
     def ownership_for(self, choices: dict[str, str]) -> dict[str, Ownership]:
         """Each layer's ownership for the given workload choices: the base, then each variant that applies."""
@@ -191,25 +193,38 @@ class ServiceView:
     not_used: tuple[dict, ...] = ()
     ownership: dict[str, Ownership] = field(default_factory=dict, repr=False, compare=False)
 
-    @property
-    def platform_hours(self) -> float:
-        """The team's hours on platform layers: what changes from one service to another."""
-        return round(self.burden_hours - self.application_hours, 2)
-
     # Derived from limits_by_field whenever a view is made, for the what-if analysis: per workload
     # field, the limits whose outcome reads it (as the limited value or in their condition), and the limits that do not.
+    # Every limit, in data-file order per field; per workload field, the positions in it of the limits that do
+    # not read it; and per field read only by "max" limits on that field itself, those limits: a value passes
+    # them when it is at most each one's value (whatif.py's shortcut).
     limits_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
-    limits_not_reading: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+    limits: tuple[Limit, ...] = field(init=False, repr=False, compare=False)
+    limits_apart: dict[str, frozenset[int]] = field(init=False, repr=False, compare=False)
+    ceilings: dict[str, tuple[Limit, ...]] = field(init=False, repr=False, compare=False)
+    # The ranking's tie-breaks after the score (scoring.order_key): less burden, fewer layers, less patching
+    # staff, the seed article's services first, then the id.
+    tie_breaks: tuple = field(init=False, repr=False, compare=False)
+    # The team's hours on platform layers: what changes from one service to another.
+    platform_hours: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        every = [limit for limits in self.limits_by_field.values() for limit in limits]
+        every = tuple(limit for limits in self.limits_by_field.values() for limit in limits)
         reading: dict[str, list[Limit]] = {}
         for limit in every:
             for name in dict.fromkeys((limit.field, *(k for k, _ in limit.when))):
                 reading.setdefault(name, []).append(limit)
+        object.__setattr__(self, "limits", every)
         object.__setattr__(self, "limits_reading", {k: tuple(v) for k, v in reading.items()})
-        object.__setattr__(self, "limits_not_reading", {
-            k: tuple(limit for limit in every if all(limit is not r for r in v)) for k, v in reading.items()})
+        object.__setattr__(self, "limits_apart", {
+            k: frozenset(at for at, limit in enumerate(every) if all(limit is not r for r in v))
+            for k, v in reading.items()})
+        object.__setattr__(self, "ceilings", {
+            k: tuple(v) for k, v in reading.items()
+            if all(limit.kind == "max" and limit.field == k and all(key != k for key, _ in limit.when) for limit in v)})
+        object.__setattr__(self, "platform_hours", round(self.burden_hours - self.application_hours, 2))
+        object.__setattr__(self, "tie_breaks", (self.burden_hours, len(self.team_owns), self.patching_staff_needed,
+                                                not self.service.default, self.service.id))
 
 
 @dataclass(frozen=True)
@@ -286,6 +301,12 @@ class KnowledgeBase:
     workload_bounds: dict[str, float] = field(default_factory=dict)
     # EC2 instance family -> its row of instance_families.toml (accelerator, note, source)
     instance_families: dict[str, dict] = field(default_factory=dict)
+    # Built from the fields above when the knowledge base loads (knowledge.py) and never changed: per view key
+    # (as in all_views), the parts of a ranked service's reasons that depend on nothing else
+    # (ranking.fixed_sentences); per (service, isolation level) it cannot give, the blocker saying so
+    # (scoring.isolation_blockers).
+    fixed_sentences: Mapping[tuple, Any] = field(default_factory=dict)
+    isolation_blockers: Mapping[tuple[str, str], Any] = field(default_factory=dict)
 
     def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
              choices: dict[str, str] | None = None) -> ServiceView:

@@ -1,7 +1,7 @@
 """A team's stated capacity and needs, as plain values the ranking reads."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 __all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
            "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "profile_as_dict"]
@@ -61,7 +61,8 @@ class Weights:
     simplicity: float = 0.1
 
     def as_dict(self) -> dict[str, float]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {"burden": self.burden, "patching": self.patching, "customisation": self.customisation,
+                "isolation": self.isolation, "simplicity": self.simplicity}
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -103,11 +104,12 @@ WORKLOAD_PHRASES = {
 
 def profile_as_dict(profile: Profile) -> dict:
     """The profile as plain JSON-ready values, leaving out what was not asked."""
-    data = asdict(profile)
-    data["workload"] = {k: v for k, v in data["workload"].items() if v is not None}
+    data = {"security_hours_per_month": profile.security_hours_per_month, "patching_staff": profile.patching_staff,
+            "customisation": profile.customisation, "isolation": profile.isolation,
+            "workload": {k: v for k, v in vars(profile.workload).items() if v is not None},
+            "weights": profile.weights.as_dict()}
     for key in ("name", "services", "overlay", "calibration"):
-        if data[key] is None:
-            del data[key]
-        elif key == "services":
-            data[key] = list(data[key])
+        value = getattr(profile, key)
+        if value is not None:
+            data[key] = list(value) if key == "services" else value
     return data

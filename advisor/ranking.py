@@ -1,8 +1,9 @@
 """Rank the compute services for a profile and explain every place in plain sentences."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from types import MappingProxyType
 
 from .capacity import capacity_warnings
 from .model import KnowledgeBase, ServiceView
@@ -11,7 +12,7 @@ from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
 from .text import as_sentence, join_words, number
 
-__all__ = ["RankedService", "Recommendation", "rank", "level_phrase"]
+__all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sentences"]
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 
@@ -115,20 +116,22 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
     leader = eligible[0] if eligible else None
     runner_up = eligible[1] if len(eligible) > 1 else None
     ranked = []
+    weight_values = tuple(weights.values())
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
-        breakdown = {name: _part(fit, weights[name], total) for name, fit in zip(COMPONENTS, ev.fits)}
+        fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
+        breakdown = _breakdown(ev.fits, weight_values, total)
         ranked.append(RankedService(
             service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
-            reasons=tuple(_reasons(kb, profile, ev, place, leader, runner_up, breakdown)),
+            reasons=tuple(_reasons(kb, profile, ev, fixed, place, leader, runner_up, breakdown)),
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
             platform_hours_per_month=view.platform_hours, application_hours_per_month=view.application_hours,
             meets_needs=ev.meets_needs, needs_gaps=tuple(_gaps(kb, profile, ev)),
             fits_capacity=_fits(view, profile), not_used=view.not_used,
-            assumptions=tuple(_assumptions(view)),
+            assumptions=fixed.assumptions,
         ))
     overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
     calibration = kb.calibrations[profile.calibration].summary() if profile.calibration else None
@@ -138,10 +141,11 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
         warnings=tuple(capacity_warnings(kb, profile, evaluations)), calibration=calibration)
 
 
-def _part(fit: float, weight: float, total: float) -> dict[str, float]:
-    """One score part: its fit, weight, and the points won and lost out of 100."""
-    return {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
-            "lost": round(100 * (1 - fit) * weight / total, 1)}
+def _breakdown(fits: tuple[float, ...], weights: tuple[float, ...], total: float) -> dict[str, dict[str, float]]:
+    """Each score part (COMPONENTS order): its fit, weight, and the points won and lost out of 100."""
+    return {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
+                   "lost": round(100 * (1 - fit) * weight / total, 1)}
+            for name, fit, weight in zip(COMPONENTS, fits, weights)}
 
 
 def _fits(view: ServiceView, profile: Profile) -> bool:
@@ -181,22 +185,24 @@ class _Sentences:
     parties: tuple[str, ...]  # what an overlay's parties take over
     patching: str  # the whole sentence when the team patches nothing, else up to the staff it has
     patching_end: str  # after the staff it has: "." or "; <party> patches ...".
-    customisation: dict[str, str]  # per level asked
-    isolation: dict[str, str | None]  # per level asked; None where a blocker says it instead
+    customisation: Mapping[str, str]  # per level asked
+    isolation: Mapping[str, str | None]  # per level asked; None where a blocker says it instead
+    assumptions: tuple[str, ...]  # which workload choices the hours assume
 
 
-@lru_cache(maxsize=8)
-def _fixed_sentences(kb: KnowledgeBase) -> dict[int, _Sentences]:
-    """Every service view's knowledge-base-only sentences, keyed by the view's identity, made once per knowledge base."""
-    return {id(view): _sentences(kb, view) for view in kb.all_views.values()}
+def fixed_sentences(kb: KnowledgeBase) -> Mapping[tuple, _Sentences]:
+    """Every service view's sentences that depend only on the knowledge base, keyed as kb.all_views.
+
+    Made once, when the knowledge base loads (knowledge.py keeps them as kb.fixed_sentences).
+    """
+    return MappingProxyType({key: _sentences(kb, view) for key, view in kb.all_views.items()})
 
 
 def _sentences(kb: KnowledgeBase, view: ServiceView) -> _Sentences:
-    service = view.service
     return _Sentences(
         owns=_owns_sentence(view), parties=tuple(_party_sentences(view)), patching=_patching_sentence(kb, view),
-        patching_end=_patching_end(view), customisation=_customisation_sentences(kb, view),
-        isolation=_isolation_sentences(kb, view))
+        patching_end=_patching_end(view), customisation=MappingProxyType(_customisation_sentences(kb, view)),
+        isolation=MappingProxyType(_isolation_sentences(kb, view)), assumptions=tuple(_assumptions(view)))
 
 
 def _owns_sentence(view: ServiceView) -> str:
@@ -277,10 +283,9 @@ def _isolation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str 
     return sentences
 
 
-def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
-             runner_up: Evaluation | None, breakdown: dict) -> list[str]:
+def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, fixed: _Sentences, place: int,
+             leader: Evaluation | None, runner_up: Evaluation | None, breakdown: dict) -> list[str]:
     view = ev.view
-    fixed = _fixed_sentences(kb)[id(view)]
     reasons = [_position(kb, profile, ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
     burden = view.burden_hours
@@ -300,7 +305,7 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, le
     if isolation is not None:
         reasons.append(isolation)
     reasons.extend(as_sentence(b.sentence) for b in ev.blockers)
-    reasons.extend(_assumptions(view))
+    reasons.extend(fixed.assumptions)
     return reasons
 
 

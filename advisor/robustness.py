@@ -165,13 +165,16 @@ class _Search:
                          sentence=f"{_condition(self.kb, name, value)}, {service.name} would rank first.")
 
     def _numbers(self, name: str, current, candidates_for, winner_at) -> list[Threshold]:
-        """Nearest grid values below and above the current one (the first decrease, then increase)."""
-        grid = _grid(name)
+        """Nearest grid values below and above the current one (the first decrease, then increase).
+
+        candidates_for() gives the values where the winner may change, the same for both directions."""
+        grid = GRIDS[name]
         found = []
+        candidates = candidates_for()
         for direction, word in DIRECTIONS:
             if current is None and direction < 0:
                 continue  # not asked is the smallest demand there is
-            hit = nearest_change(grid, current, direction, candidates_for(direction), winner_at)
+            hit = nearest_change(grid, current, direction, candidates, winner_at)
             if hit is not None and self._within_bounds(name, hit[0]):
                 found.append(self._threshold(name, hit[0], current, word, hit[1]))
         return found
@@ -188,10 +191,10 @@ class _Search:
         staff_kinks = [v.patching_staff_needed for v in s.views]
         return [
             *self._numbers("security_hours_per_month", profile.security_hours_per_month,
-                           lambda d: s.score_crossings(s.hours_fits, hours_kinks, 0, 100_000),
+                           lambda: s.score_crossings(s.hours_fits, hours_kinks, 0, 100_000),
                            lambda x: s.winner(fits=s.hours_fits(x))),
             *self._numbers("patching_staff", profile.patching_staff,
-                           lambda d: s.score_crossings(s.staff_fits, staff_kinks, 0, 10_000),
+                           lambda: s.score_crossings(s.staff_fits, staff_kinks, 0, 10_000),
                            lambda x: s.winner(fits=s.staff_fits(x))),
         ]
 
@@ -202,7 +205,7 @@ class _Search:
         found = []
         for part, component in enumerate(COMPONENTS):
             name = f"weights.{component}"
-            found += self._numbers(name, s.weights[part], lambda d, part=part: s.weight_crossings(part, 0, 1000),
+            found += self._numbers(name, s.weights[part], lambda part=part: s.weight_crossings(part, 0, 1000),
                                    lambda x, part=part: self._weight_winner(part, x))
         return found
 
@@ -230,11 +233,12 @@ class _Search:
         for field in WORKLOAD_FIELDS:
             name = f"workload.{field}"
             if field in NUMERIC_WORKLOAD:
-                limits = [v for view in self.standings.views for limit in view.limits_by_field.get(field, ())
-                          if (v := limit.value) is not None]
-                found += self._numbers(name, asked[field], lambda d, limits=limits: limits,
+                found += self._numbers(name, asked[field],
+                                       lambda field=field: self.standings.workload_breakpoints(field),
                                        lambda x, field=field: self.standings.winner_with_workload(field, x))
                 continue
+            if field not in CHOICE_DEFAULTS and all(field not in view.limits_reading for view in self.standings.views):
+                continue  # no limit reads it: no value of it can change first place
             for value in _other_values(field, asked[field]):
                 winner = (self.standings.winner_with_choice(field, value) if field in CHOICE_DEFAULTS
                           else self.standings.winner_with_workload(field, value))
@@ -246,6 +250,9 @@ class _Search:
 def _grid(name: str) -> Grid:
     per_unit, low, high = STEPS[name]
     return Grid(per_unit=per_unit, low=low, high=high, whole=name == "patching_staff")
+
+
+GRIDS = {name: _grid(name) for name in STEPS}
 
 
 def _other_values(field: str, current) -> list:

@@ -29,9 +29,10 @@ to a service that asks more of it (tests/test_model_properties.py holds this ove
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from operator import mul
+from types import MappingProxyType
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
@@ -42,6 +43,7 @@ __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
     "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
     "simplicity_fit", "weighted_score", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
+    "isolation_blockers",
 ]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
@@ -142,8 +144,9 @@ def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, i
     return (max(0, asked_rank - offered_rank), ISOLATION_TIER[support])
 
 
-def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None) -> Evaluation:
-    """Score one service for a profile and list what blocks it."""
+def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None,
+             weights: tuple[float, ...] | None = None) -> Evaluation:
+    """Score one service for a profile and list what blocks it (scale and weights: the profile's, if known)."""
     scale = scale or scales(kb, profile.calibration)
     service = view.service
     burden = view.burden_hours
@@ -156,33 +159,41 @@ def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scal
         ISOLATION_FIT[support.support],
         simplicity_fit(burden, scale.burden),
     )
-    score = weighted_score(fits, weight_tuple(profile))
+    score = weighted_score(fits, weights or weight_tuple(profile))
     blockers = _limit_blockers(view, profile)
     if support.support == "no":
-        blockers = blockers + (Blocker(
-            field="isolation", asked=profile.isolation, limit=support.level,
-            sentence=as_sentence(f"{kb.isolation_levels[profile.isolation].name} isolation is not available on "
-                                 f"{service.name}: {support.note}", end=False),
-            unblock=f"{service.name} becomes eligible if {support.unblock}.", source=support.source),)
+        blockers = (*blockers, kb.isolation_blockers[service.id, profile.isolation])
     if len(blockers) > 1:
         blockers = tuple(_with_others(b, len(blockers) - 1) for b in blockers)
     return Evaluation(view=view, score=score, fits=fits, blockers=blockers,
                       tier=needs_tier(asked_rank, view.customisation_rank, support.support))
 
 
+def isolation_blockers(kb: KnowledgeBase) -> Mapping[tuple[str, str], Blocker]:
+    """Per (service, isolation level) the service cannot give at all, the blocker that rules it out; made at load."""
+    found = {}
+    for service in kb.services.values():
+        for level_id, support in service.isolation.items():
+            if support.support == "no":
+                found[service.id, level_id] = Blocker(
+                    field="isolation", asked=level_id, limit=support.level,
+                    sentence=as_sentence(f"{kb.isolation_levels[level_id].name} isolation is not available on "
+                                         f"{service.name}: {support.note}", end=False),
+                    unblock=f"{service.name} becomes eligible if {support.unblock}.", source=support.source)
+    return MappingProxyType(found)
+
+
 def _with_others(blocker: Blocker, others: int) -> Blocker:
     # One change alone does not make a service with several blockers eligible; say so.
     rest = "its other hard limit is met too" if others == 1 else f"its {others} other hard limits are met too"
-    return replace(blocker, unblock=f"{blocker.unblock.removesuffix('.')}, and if {rest}.")
+    return Blocker(field=blocker.field, asked=blocker.asked, limit=blocker.limit, sentence=blocker.sentence,
+                   unblock=f"{blocker.unblock.removesuffix('.')}, and if {rest}.", source=blocker.source)
 
 
-def limits_broken(view: ServiceView, workload: Workload) -> Iterator[Limit]:
+def limits_broken(view: ServiceView, workload: Workload) -> list[Limit]:
     """The service's hard limits that the workload breaks, in data-file order per field."""
     asked = vars(workload)
-    for limits in view.limits_by_field.values():
-        for limit in limits:
-            if breaks(limit, asked):
-                yield limit
+    return [limit for limit in view.limits if breaks(limit, asked)]
 
 
 def breaks(limit: Limit, asked: Mapping[str, object]) -> bool:
@@ -244,8 +255,8 @@ def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
-    scale = scales(kb, profile.calibration)
-    return order([evaluate(kb, view, profile, scale) for view in service_views(kb, profile)])
+    scale, weights = scales(kb, profile.calibration), weight_tuple(profile)
+    return order([evaluate(kb, view, profile, scale, weights) for view in service_views(kb, profile)])
 
 
 def order_key(blocked: bool, tier: tuple[int, int], score: float, view: ServiceView) -> tuple:

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import mul
 
 from .model import KnowledgeBase, ServiceView
-from .profile import Profile
+from .profile import CHOICE_DEFAULTS, Profile
 from .scoring import (
-    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, evaluate, needs_tier, order_key,
-    patching_fit, scales, weight_tuple, weighted_score,
+    ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, needs_tier, order_key, patching_fit, scales,
+    simplicity_fit, weight_tuple, weighted_score,
 )
 
-__all__ = ["Standings", "Grid", "crossings", "nearest_change"]
+__all__ = ["Standings", "Grid", "crossings", "zeros", "nearest_change"]
+
+_FREE, _READ = object(), object()  # no limit reads a field; a limit other than a maximum reads it
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,11 @@ class Grid:
 def crossings(difference: Callable[[float], float], breakpoints: Iterable[float]) -> list[float]:
     """Where a function, linear between the sorted breakpoints, reaches zero (the start of any flat zero)."""
     points = sorted(set(breakpoints))
-    values = [difference(x) for x in points]
+    return zeros(points, [difference(x) for x in points])
+
+
+def zeros(points: list[float], values: list[float]) -> list[float]:
+    """Where a function with these values at the sorted points, linear between them, reaches zero."""
     found = []
     for (x0, v0), (x1, v1) in zip(zip(points, values), zip(points[1:], values[1:])):
         if v0 == 0:
@@ -68,14 +74,13 @@ def nearest_change(grid: Grid, current: float | None, direction: int, candidates
     ``candidates`` are the real values where the winner may change (crossings, limit values). The
     winner is constant between them, so only the grid values next to each are re-ranked.
     """
-    def beyond(index: int) -> bool:
-        return grid.holds(index) and (current is None or (grid.value(index) - current) * direction > 0)
-
+    low, high, per_unit = grid.low, grid.high, (1 if grid.whole else grid.per_unit)
     indices = set()
     for x in candidates:
         k = grid.index_at_or_past(x, direction)
-        indices.update(i for i in (k - direction, k, k + direction) if beyond(i))
-    for index in sorted(indices, key=lambda i: i * direction):
+        indices.update((k - direction, k, k + direction))
+    beyond = [i for i in indices if low <= i <= high and (current is None or (i / per_unit - current) * direction > 0)]
+    for index in sorted(beyond, key=direction.__mul__):
         if (winner := winner_at(grid.value(index))) != 0:
             return grid.value(index), winner
     return None
@@ -100,9 +105,11 @@ class Standings:
         self.scale = scales(kb, profile.calibration)
         self.rivals = self._rivals()
         self.scores = [e.score for e in evaluations]
+        self.keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
         self.asked = vars(profile.workload)
         self.by_tail = self._by_tail()
-        self._blocked_apart: dict[str, list[bool]] = {}
+        self._candidates: dict[str, list[tuple[int, object]]] = {}
+        self._broken: list[frozenset[int]] | None = None  # per service, the positions of the limits broken now
 
     def _rivals(self) -> list[int]:
         """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
@@ -115,7 +122,7 @@ class Standings:
         A workload change moves services between blocked and not, nothing else: the rest of each order key
         is fixed, so first place is the first service in this order that the change leaves unblocked.
         """
-        tails = [order_key(False, t, s, v)[1:] for t, s, v in zip(self.tiers, self.scores, self.views)]
+        tails = [key[1:] for key in self.keys]
         return sorted(range(len(self.views)), key=lambda i: (tails[i], i))
 
     def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
@@ -124,9 +131,18 @@ class Standings:
         weights = self.weights if weights is None else weights
         blocked = self.blocked if blocked is None else blocked
         tiers = self.tiers if tiers is None else tiers
-        keys = ((order_key(blocked[i], tiers[i], weighted_score(fits[i], weights), view), i)
-                for i, view in enumerate(self.views))
-        return min(keys)[1]
+        # scoring.order_key: only the services in the best group (as blocked, the same tier) can come first, and
+        # among them the score is written out as weighted_score does (the same float operations); the
+        # tie-breaks end in the service id, so no two keys are equal.
+        groups = list(zip(blocked, tiers))
+        best = min(groups)
+        contenders = [i for i, group in enumerate(groups) if group == best]
+        if len(contenders) == 1:
+            return contenders[0]
+        total = sum(weights)
+        views = self.views
+        keys = [(-round(100.0 * sum(map(mul, fits[i], weights)) / total, 6), views[i].tie_breaks) for i in contenders]
+        return contenders[keys.index(min(keys))]
 
     # -- hours and patching staff: one fit each, piecewise linear ------------------------------
 
@@ -140,31 +156,28 @@ class Standings:
     def score_crossings(self, fits_at: Callable[[float], list[tuple]], kinks: list[float], low: float,
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
+        points = sorted({low, high, *(k for k in kinks if low < k < high)})
+        weights, rivals = self.weights, self.rivals
+        sums = []  # each point weighed once, for first place and its rivals
+        for x in points:
+            fits = fits_at(x)
+            sums.append({i: sum(map(mul, fits[i], weights)) for i in (0, *rivals)})
         found = []
-        sums: dict[float, list[float]] = {}  # every rival is read at the same points: weigh each point's fits once
-
-        def weighed(x: float) -> list[float]:
-            if x not in sums:
-                sums[x] = [sum(map(mul, fits, self.weights)) for fits in fits_at(x)]
-            return sums[x]
-
-        inside = [k for k in kinks if low < k < high]
-        for j in self.rivals:
-            def lead(x, j=j):
-                at = weighed(x)
-                return at[j] - at[0]
-            found += crossings(lead, [low, high, *inside])
+        for j in rivals:
+            found += zeros(points, [at[j] - at[0] for at in sums])
         return found
 
     # -- weights: each enters the weighted sums linearly -----------------------------------------
 
     def weight_crossings(self, part: int, low: float, high: float) -> list[float]:
+        """Where a rival's weighted sum of fits meets first place's, as one weight runs from low to high."""
+        points = sorted({low, high})
+        fits, weights = self.fits, self.weights
+        at = [(*weights[:part], w, *weights[part + 1:]) for w in points]
+        first = [sum(map(mul, fits[0], w)) for w in at]
         found = []
         for j in self.rivals:
-            def lead(w, j=j):
-                weights = (*self.weights[:part], w, *self.weights[part + 1:])
-                return sum(map(mul, self.fits[j], weights)) - sum(map(mul, self.fits[0], weights))
-            found += crossings(lead, [low, high])
+            found += zeros(points, [sum(map(mul, fits[j], w)) - f for w, f in zip(at, first)])
         return found
 
     def winner_with_weight(self, part: int, value: float) -> int:
@@ -187,42 +200,100 @@ class Standings:
 
     # -- workload fields: limits block or free services; choices re-rank from scratch -------------
 
+    def workload_breakpoints(self, field: str) -> list[float]:
+        """The values of a workload figure past which first place may change.
+
+        First place goes to the first service, in the order of the rest of the order keys, that the value leaves
+        unblocked; so only the maximums of the services before the first one no value blocks can move it.
+        """
+        values = []
+        for i, ceiling in self._candidates_of(field):
+            if ceiling is _FREE:
+                return values
+            if ceiling is _READ:  # a limit of another kind reads the figure: every limit value may matter
+                return [limit.value for view in self.views for limit in view.limits_reading[field]
+                        if limit.value is not None]
+            if ceiling != math.inf:
+                values.append(ceiling)
+        return values
+
+    def _candidates_of(self, field: str) -> list[tuple[int, object]]:
+        candidates = self._candidates.get(field)
+        if candidates is None:
+            candidates = self._candidates[field] = self._candidates_for(field)
+        return candidates
+
     def winner_with_workload(self, field: str, value) -> int:
-        blocked_apart = self._blocked_apart.get(field)
-        if blocked_apart is None:
-            blocked_apart = self._blocked_apart[field] = self._blocked_apart_from(field)
-        asked = {**self.asked, field: value}
-        for i in self.by_tail:
-            if not blocked_apart[i] and not any(breaks(limit, asked)
-                                                for limit in self.views[i].limits_reading.get(field, ())):
+        candidates = self._candidates_of(field)
+        asked = None
+        for i, ceiling in candidates:
+            if ceiling is _FREE or (ceiling is not _READ and (value is None or value <= ceiling)):
+                return i
+            if ceiling is not _READ:
+                continue
+            if asked is None:
+                asked = {**self.asked, field: value}
+            if not any(breaks(limit, asked) for limit in self.views[i].limits_reading[field]):
                 return i
         return self.by_tail[0]
 
+    def _candidates_for(self, field: str) -> list[tuple[int, object]]:
+        """The services nothing but the field's value can block, in order of their order keys without the blocked
+        part, each with the largest value its limits allow (_FREE where no limit reads the field, _READ where a
+        limit other than a maximum on the field reads it)."""
+        blocked_apart = self._blocked_apart_from(field)
+        candidates = []
+        for i in self.by_tail:
+            if blocked_apart[i]:
+                continue
+            view = self.views[i]
+            if field not in view.limits_reading:
+                candidates.append((i, _FREE))
+            elif field in view.ceilings:
+                active = [limit.value for limit in view.ceilings[field]
+                          if all(self.asked[k] == v for k, v in limit.when)]
+                candidates.append((i, min(active, default=math.inf)))
+            else:
+                candidates.append((i, _READ))
+        return candidates
+
     def _blocked_apart_from(self, field: str) -> list[bool]:
         """Per service, whether something other than the field's value blocks it (isolation, other limits)."""
+        if self._broken is None:
+            self._broken = [frozenset(at for at, limit in enumerate(view.limits) if breaks(limit, self.asked))
+                            for view in self.views]
         blocked = []
         for i, view in enumerate(self.views):
-            if field not in view.limits_reading:
+            apart = view.limits_apart.get(field)
+            if apart is None:
                 blocked.append(self.blocked[i])  # no limit reads the field: its value cannot change this
             else:
-                blocked.append(self.isolation_blocked[i] or any(breaks(limit, self.asked)
-                                                                for limit in view.limits_not_reading[field]))
+                blocked.append(self.isolation_blocked[i] or not self._broken[i].isdisjoint(apart))
         return blocked
 
     def winner_with_choice(self, field: str, value: str) -> int:
-        """A choice that changes who owns what: re-evaluate the services it touches, as the ranking does."""
+        """A choice that changes who owns what: the services it touches get the view for it, as the ranking does.
+
+        Only the view's hours and patching need and whether a limit blocks it can change: the customisation and
+        isolation a service gives, and so its needs tier and those two fits, are the service's own.
+        """
         touched = [i for i, v in enumerate(self.views)
                    if field in v.service.variant_fields or field in v.limits_reading]
         if not touched:
             return 0
-        profile = replace(self.profile, workload=replace(self.profile.workload, **{field: value}))
-        choices = profile.workload.choices()
-        keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
+        asked = {**self.asked, field: value}
+        choices = {name: asked[name] for name in CHOICE_DEFAULTS}
+        profile, scale, weights = self.profile, self.scale, self.weights
+        keys = list(self.keys)
         for i in touched:
             view = self.kb.view(self.views[i].service.id, profile.overlay, profile.calibration, choices)
-            ev = evaluate(self.kb, view, profile, self.scale)
-            keys[i] = order_key(not ev.eligible, ev.tier, ev.score, view)
-        return min(range(len(keys)), key=lambda i: (keys[i], i))
+            fits = self.fits[i]
+            fits = (burden_fit(profile.security_hours_per_month, view.burden_hours, scale.burden),
+                    patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
+                    fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
+            blocked = self.isolation_blocked[i] or any(breaks(limit, asked) for limit in view.limits)
+            keys[i] = order_key(blocked, self.tiers[i], weighted_score(fits, weights), view)
+        return keys.index(min(keys))  # the keys end in the service id: no two are equal
 
 
 def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:

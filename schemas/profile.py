@@ -2,7 +2,7 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from advisor import DEFAULT_WEIGHTS, InvalidProfileError, KnowledgeBase, Profile, Weights, Workload
 from advisor.profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
@@ -60,7 +60,7 @@ class WorkloadSchema(_Strict):
 class WeightsSchema(_Strict):
     """Overrides of the scoring weights; only their proportions matter, and not all five may be zero."""
 
-    # The rule ProfileSchema._weights_not_all_zero enforces, for the OpenAPI document: not all five given as 0.
+    # The rule ProfileSchema._to_profile enforces, for the OpenAPI document: not all five given as 0.
     openapi_extra = {"not": {"required": ["burden", "patching", "customisation", "isolation", "simplicity"],
                              "properties": {name: {"const": 0} for name in
                                             ("burden", "patching", "customisation", "isolation", "simplicity")}}}
@@ -115,23 +115,21 @@ class ProfileSchema(_Strict):
         metadata={"description": "Id of an effort calibration: an organisation's own hours for some layers, in place "
                                  "of the default assumptions.", "example": "regulated_change_control"})
 
-    @validates_schema
-    def _weights_not_all_zero(self, data, **kwargs):
-        weights = {**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}
-        if sum(weights.values()) <= 0:
+    @post_load
+    def _to_profile(self, data, **kwargs):
+        # The one pass after the fields: the rules across fields (marshmallow runs it only when every field
+        # passed, and reports its errors under the field named), then the Profile.
+        weights = Weights(**{**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})})
+        if sum(weights.as_dict().values()) <= 0:
             raise ValidationError("at least one weight must be above zero", "weights")
         services = data.get("services")
         if services and len(set(services)) != len(services):
             raise ValidationError("each service may be named once", "services")
-
-    @post_load
-    def _to_profile(self, data, **kwargs):
         return Profile(
             security_hours_per_month=data["security_hours_per_month"], patching_staff=data["patching_staff"],
             customisation=data["customisation"], isolation=data["isolation"],
-            workload=Workload(**data.get("workload", {})),
-            weights=Weights(**{**DEFAULT_WEIGHTS.as_dict(), **data.get("weights", {})}),
-            name=data.get("name"), services=tuple(data["services"]) if "services" in data else None,
+            workload=Workload(**data.get("workload", {})), weights=weights,
+            name=data.get("name"), services=tuple(services) if services is not None else None,
             overlay=data.get("overlay"), calibration=data.get("calibration"),
         )
 

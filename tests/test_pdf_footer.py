@@ -1,4 +1,4 @@
-"""The PDF's running footer: whichever page is read alone, it says which application, report and day it is from."""
+"""The PDF's running head: whichever page is read alone, it says which application, report and day it is from."""
 from __future__ import annotations
 
 import io

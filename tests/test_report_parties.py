@@ -171,20 +171,31 @@ def _stack_for(client, overlaid, service_id):
                        {i["id"]: i["hours_per_month"] for i in entry["party_owns"]}, {"platform": "Platform team"})
 
 
-def test_the_stack_puts_the_party_between_the_teams_line_and_aws(client, overlaid):
+def test_the_stack_marks_where_the_team_gives_way_to_the_party_and_the_party_to_aws(client, overlaid):
     chart = _stack_for(client, overlaid, "cluster")
-    heavy, dashed = chart.lines
-    assert heavy.width == 3 and dashed.dash
     rows = sorted(chart.rects + chart.striped, key=lambda r: r.y)
-    party_rows = [r for r in rows if heavy.y1 < r.y < dashed.y1]
-    assert len(party_rows) == 2  # runtime, instance OS
-    assert {r.stroke for r in party_rows} == {"#5b3a8c"}
-    assert all(r.stroke == "#1f5fa8" for r in rows if r.y < heavy.y1)
-    assert all(r.stroke == "#9a5b00" for r in rows if r.y > dashed.y1)
+    edges = {"#1f5fa8": "team", "#5b3a8c": "party", "#9a5b00": "aws"}
+    owners = [edges[r.stroke] for r in rows]
+    assert owners.count("party") == 2  # runtime, instance OS
+    heavy = [line.y1 for line in chart.lines if line.width == 3]
+    dashed = [line.y1 for line in chart.lines if line.dash]
+    # a heavy line on top of each row where the team's layers give way, a dashed one where the party's give way to AWS's
+    assert heavy == [rows[i].y - 1 for i in range(1, len(rows)) if owners[i - 1] == "team" and owners[i] != "team"]
+    assert dashed == [rows[i].y - 1 for i in range(1, len(rows)) if owners[i - 1] == "party" and owners[i] == "aws"]
+    assert heavy and dashed
     labels = [t.text for t in chart.texts if t.anchor == "end"]
-    assert "Platform team · 10 h" in labels and "Platform team · 5 h" in labels
-    shared = [t.text for t in _stack_for(client, overlaid, "tasks").texts if t.anchor == "end"]
-    assert "Platform team + AWS · 2.5 h" in shared
+    # beside a long layer name the party's name is cut short (the caption and the matrix give it whole)
+    assert "Platform team · 10 h" in labels and any(label.endswith("… · 5 h") for label in labels)
+    tasks = _stack_for(client, overlaid, "tasks")
+    shared = [t.text for t in tasks.texts if t.anchor == "end"]
+    assert any(label.startswith("Platform") and label.endswith(" · 2.5 h") for label in shared)
+    assert "Platform team takes" in tasks.desc
+
+
+def test_every_stack_puts_each_layer_in_the_same_row(client, overlaid):
+    rows = {service_id: [(t.text, t.y) for t in _stack_for(client, overlaid, service_id).texts if t.anchor == "start"]
+            for service_id in ALL_SERVICES}
+    assert len({tuple(r) for r in rows.values()}) == 1
 
 
 def test_no_two_labels_of_a_stack_row_overlap_in_dejavu_sans(client, overlaid):
@@ -203,7 +214,7 @@ def test_no_two_labels_of_a_stack_row_overlap_in_dejavu_sans(client, overlaid):
 
 
 def test_a_long_party_name_is_shortened_in_the_diagram_but_whole_in_its_description():
-    layers = [{"id": "os", "name": "Instance operating system and its patching", "position": 0}]
+    layers = [{"id": "os", "name": "Instance operating system", "position": 0}]
     party = "The Central Infrastructure and Reliability Engineering Guild of the Whole Group"
     column = {"os": {"owner": "party:guild", "party": "guild", "party_name": party}}
     chart = stack_chart({"id": "x", "name": "X"}, layers, column, {}, {"os": 16})

@@ -1,7 +1,6 @@
 """The JSON API, /api/v1: recommendations (one or a batch), comparisons and the knowledge base."""
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -17,7 +16,7 @@ from schemas.recommendation import RecommendationSchema
 
 from .extensions import advisor, documents, knowledge_base
 from .jsonbody import read_json_object
-from .jsonout import html_safe
+from .jsonout import encode
 from .knowledge_views import layer_list, service_detail, service_summaries
 from .markdown_report import render_markdown
 from .openapi import Reply, documented
@@ -68,25 +67,24 @@ def create_recommendations_batch():
     return Response(stream_with_context(_batch_results(profiles, deadline)), mimetype="application/json")
 
 
-def _batch_results(profiles: list, deadline: float) -> Iterator[str]:
+def _batch_results(profiles: list, deadline: float) -> Iterator[bytes]:
     # The same bytes jsonify gives (sorted keys, compact, HTML-safe), one result at a time.
-    yield '{"results":['
+    yield b'{"results":['
     outcomes = advisor().batch(profiles)
     for index in range(len(profiles)):
         if time.monotonic() >= deadline:  # checked before each profile is ranked
             rest = len(profiles) - index
             detail = (f"The batch ran out of time after {index:,} of {len(profiles):,} profiles; send the "
                       f"remaining {rest:,}, from index {index}, again.")
-            yield "]," + json.dumps({"complete": False, "detail": detail, "next_index": index},
-                                    sort_keys=True, separators=(",", ":"))[1:] + "\n"
+            yield b"]," + encode({"complete": False, "detail": detail, "next_index": index})[1:] + b"\n"
             return
         outcome = next(outcomes)
         if isinstance(outcome, ProfileError):
             problem = profile_problem(outcome)
             outcome = problem_body(problem.status, problem.title, problem.detail, problem.errors)
             outcome["instance"] = f"{request.path}#/profiles/{index}"
-        yield ("," if index else "") + html_safe(json.dumps(outcome, sort_keys=True, separators=(",", ":")))
-    yield '],"complete":true}\n'
+        yield (b"," if index else b"") + encode(outcome)
+    yield b'],"complete":true}\n'
 
 
 @bp.get("/compare")

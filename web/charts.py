@@ -174,9 +174,8 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
                  tuple(rects), tuple(texts), tuple(lines))
 
 
-_STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT = 480, 21, 8, 10.5
-# Top to bottom: what the team owns, then what another party took over from it, then AWS's part.
-_STACK_GROUP = {"customer": 0, "shared": 1, "other": 2, "none": 2, "party": 3, "party-shared": 4, "aws": 5}
+# 330 units wide, printed two to a row (about 89 mm each), so 10.5-unit labels print at about 8.1 pt.
+_STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT = 330, 19, 8, 10.5
 _TEAM_KINDS = ("customer", "shared")
 _FILLS = {"customer": "team", "aws": "aws", "party": "party", "other": "other", "none": "other"}
 _EDGES = {"customer": "team_edge", "shared": "team_edge", "aws": "aws_edge", "party": "party_edge",
@@ -200,28 +199,28 @@ def _fit(label: str, suffix: str, room: float, size: float) -> str:
     return label[:keep].rstrip() + "…" + suffix
 
 
+def _group(kind: str) -> str:
+    return "team" if kind in _TEAM_KINDS else "aws" if kind == "aws" else "other"
+
+
 def stack_chart(service: dict, layers: list[dict], column: dict[str, dict], team_hours: dict[str, float],
                 party_hours: dict[str, float] | None = None, names: dict[str, str] | None = None) -> Chart:
-    """One service's stack: the team's layers on top, a heavy line, then any internal party's, then AWS's.
+    """One service's stack, top layer first, in the same rows for every service so stacks compare side by side.
 
-    ``layers`` are in stack order (bottom first), ``column`` is the matrix column of the service
-    (layer id → {owner, ...}), ``team_hours`` the team's hours per layer it owns or shares and
-    ``party_hours`` those an organisation overlay's party took over; ``names`` maps party ids to names.
+    A heavy line marks each place where the team's layers give way to AWS's (or an internal party's), and a
+    dashed one where an internal party's give way to AWS's. ``layers`` are in stack order (bottom first),
+    ``column`` is the matrix column of the service (layer id → {owner, ...}), ``team_hours`` the team's hours
+    per layer it owns or shares and ``party_hours`` those an organisation overlay's party took over; ``names``
+    maps party ids to names.
     """
     party_hours, names = party_hours or {}, names or {}
     kinds = {l["id"]: owner_kind(column[l["id"]]) for l in layers}
-    ordered = sorted(layers, key=lambda l: (_STACK_GROUP[kinds[l["id"]]], -l["position"]))
+    ordered = sorted(layers, key=lambda l: -l["position"])
     chart_id = f"stack-{service['id']}"
     patterns = {"shared": Pattern(f"{chart_id}-shared", PALETTE["team"], PALETTE["aws"]),
                 "party-shared": Pattern(f"{chart_id}-party-shared", PALETTE["party"], PALETTE["aws"])}
     rects, striped, texts, lines = [], [], [], []
     x, width = 4, _STACK_W - 8
-    order = [kinds[l["id"]] for l in ordered]
-    # The heavy line closes the team's layers; a dashed one separates another party's from AWS's.
-    first_other = next((i for i, kind in enumerate(order) if kind not in _TEAM_KINDS), None)
-    middle = any(kind not in _TEAM_KINDS + ("aws",) for kind in order)
-    team_line = _STACK_TOP + first_other * _STACK_ROW - 1 if first_other else None
-    aws_line = _STACK_TOP + order.index("aws") * _STACK_ROW - 1 if middle and "aws" in order else None
     for i, layer in enumerate(ordered):
         y = _STACK_TOP + i * _STACK_ROW
         kind = kinds[layer["id"]]
@@ -231,17 +230,20 @@ def stack_chart(service: dict, layers: list[dict], column: dict[str, dict], team
         else:
             rects.append(Rect(x, y, width, _STACK_ROW - 2, PALETTE[_FILLS[kind]], edge))
         name_left = x + 6
-        texts.append(Text(name_left, y + 13.5, layer["name"], size=_STACK_TEXT))
+        texts.append(Text(name_left, y + 12.5, layer["name"], size=_STACK_TEXT))
         hours = (team_hours if kind in _TEAM_KINDS else party_hours).get(layer["id"]) if kind != "aws" else None
         suffix = f" · {_num(hours)} h" if hours else ""
         room = (x + width - 6) - (name_left + _text_width(layer["name"], _STACK_TEXT) + 10)
-        texts.append(Text(x + width - 6, y + 13.5, _fit(owner_label(column[layer["id"]], names), suffix, room,
+        texts.append(Text(x + width - 6, y + 12.5, _fit(owner_label(column[layer["id"]], names), suffix, room,
                                                          _STACK_TEXT), anchor="end", size=_STACK_TEXT, weight="bold"))
+        if i:
+            above, here = _group(kinds[ordered[i - 1]["id"]]), _group(kind)
+            line_y = y - 1
+            if above == "team" and here != "team":
+                lines.append(Line(0, line_y, _STACK_W, line_y, stroke=PALETTE["ink"], width=3))
+            elif above == "other" and here == "aws":
+                lines.append(Line(0, line_y, _STACK_W, line_y, stroke=PALETTE["ink"], width=2, dash="6 3"))
     bottom = _STACK_TOP + len(ordered) * _STACK_ROW
-    if team_line is not None:
-        lines.append(Line(0, team_line, _STACK_W, team_line, stroke=PALETTE["ink"], width=3))
-    if aws_line is not None:
-        lines.append(Line(0, aws_line, _STACK_W, aws_line, stroke=PALETTE["ink"], width=2, dash="6 3"))
     used = tuple(p for kind, p in patterns.items() if kind in kinds.values())
     return Chart(chart_id, f"Who owns each layer on {service['name']}", _stack_desc(ordered, column, kinds, names),
                  _STACK_W, bottom + 4, tuple(rects), tuple(texts), tuple(lines), tuple(striped), used)

@@ -28,7 +28,8 @@ from datetime import datetime
 from advisor.text import join_words
 
 from .owners import actors_label, owner_label, party_names
-from .report_model import chosen_service, input_rows, num, overlay_summary, party_groups, robustness_summary
+from .report_model import (chosen_service, input_rows, lower_first, num, overlay_summary, party_groups,
+                           robustness_summary, source_label)
 
 __all__ = ["render_markdown", "escape_markdown", "escape_name", "escape_prose", "record_filename"]
 
@@ -85,7 +86,7 @@ def escape_prose(text: str) -> str:
 
 def _link(source: str) -> str:
     if source == "seed":
-        return "the seed article"
+        return escape_prose(source_label(source))
     if _SAFE_URL.fullmatch(source):
         return f"<{source}>"
     return escape_prose(source)
@@ -96,15 +97,10 @@ _WARNING_TITLES = {"capacity": "first place does not fit the team's capacity.",
                    "knowledge": "the AWS facts behind this record may be out of date."}
 
 
-def _lower_first(name: str) -> str:
-    """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles') stay as they are."""
-    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
-
-
 def _names(items: list[dict], hours: bool = False, shared: str = "shared") -> str:
     parts = []
     for item in items:
-        text = escape_prose(_lower_first(item["name"]))
+        text = escape_prose(lower_first(item["name"]))
         notes = ([shared] if item.get("owner") == "shared" else []) + \
             ([f"{num(item['hours_per_month'])} h"] if hours and item.get("hours_per_month") else [])
         if notes:
@@ -127,7 +123,7 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
         lines.append(f"* Bad, because the team's {num(burden)} hours a month of security work{split} are "
                      f"{num(round(burden - capacity, 2))} more than the {num(capacity)} it has.")
     for gap in entry.get("needs_gaps", []):
-        lines.append(f"* Bad, because {escape_prose(_lower_first(gap['sentence']).removesuffix('.'))}.")
+        lines.append(f"* Bad, because {escape_prose(lower_first(gap['sentence']).removesuffix('.'))}.")
     need = entry["patching_staff_needed"]
     if need == 0:
         lines.append("* Good, because no patching staff is needed.")

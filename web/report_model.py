@@ -17,7 +17,13 @@ from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, o
 from .profile_form import form_value
 
 __all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "party_groups", "overlay_summary",
-           "robustness_summary", "compare_pair", "date_text", "source_label", "num", "LABEL_CUT_OFFS"]
+           "robustness_summary", "compare_pair", "decision_summary", "cited_sources", "hours_caveat", "date_text", "source_label", "num", "lower_first",
+           "LABEL_CUT_OFFS", "SEED_TITLE", "HOURS_CAVEAT"]
+
+# The article the ownership model starts from, cited by its title wherever it is the source.
+SEED_TITLE = "How does the AWS Shared Responsibility Model work?"
+SEED_CITATION = f"“{SEED_TITLE}” (2022)"
+HOURS_CAVEAT = "Hours are planning assumptions for one typical workload, not AWS figures."
 
 WORKLOAD_LABELS = {
     "max_duration_minutes": ("Longest single run", "{:g} minutes"),
@@ -68,9 +74,9 @@ def date_text(created_at: datetime | None) -> str:
 
 
 def source_label(source: str) -> str:
-    """A short name for a source: 'the seed article', or 'AWS docs: <page>' for an AWS documentation URL."""
+    """A short name for a source: the seed article's title and year, or 'AWS docs: <page>' for an AWS page."""
     if source == "seed":
-        return "the seed article"
+        return SEED_CITATION
     parts = urlsplit(source)
     pages = [p for p in parts.path.split("/") if p]
     page = pages[-1].removesuffix(".html") if pages else ""
@@ -176,6 +182,58 @@ def robustness_summary(result: dict) -> dict | None:
             "groups": [g for g in (*groups.values(), other) if g["sentences"]]}
 
 
+def _team_line(entry: dict, layers: list[dict], names: dict[str, str]) -> str:
+    """What the team owns on one service in one sentence, top of the stack first."""
+    owned = [lower_first(item["name"]) + (" (shared)" if item.get("owner") == "shared" else "")
+             for item in entry["team_owns"]]
+    parties = party_groups(entry)
+    text = f"The team owns or shares {len(owned)} of {len(layers)} layers: {join_words(owned) or 'none'}"
+    for group in parties:
+        text += f"; {group['name']} takes {len(group['layers'])}"
+    return text + f"; AWS owns the other {len(entry['aws_owns'])}."
+
+
+def _residual_risks(incidents: list[dict], service: str) -> list[str]:
+    """The drilled incidents in which the team (alone or with others) would still have to act on this service."""
+    risks = []
+    for incident in incidents:
+        cell = next((c for c in incident["cells"] if c["service"]["id"] == service), None)
+        if cell is None or cell["acts"] not in ("team", "both"):
+            continue
+        layers = join_words([lower_first(layer) for layer in cell["team_layers"]])
+        others = [a for a in cell["actors"] if a != "the team"]
+        beside = f", beside {join_words(others)}" if others else ""
+        risks.append(f"{incident['name']}: the team acts on {layers or 'its own layers'}{beside}.")
+    return risks
+
+
+def lower_first(name: str) -> str:
+    """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles') stay as they are."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def decision_summary(result: dict, profile: dict, incidents: list[dict], robustness: dict | None,
+                     names: dict[str, str]) -> dict | None:
+    """The one-page decision: first place and how firm, three reasons, hours against capacity and staff, what the
+    team owns, the incidents it would still act on, and the one or two changes that would put another first.
+
+    None when no service is eligible (the report then leads with what rules each one out).
+    """
+    chosen = chosen_service(result)
+    if chosen is None:
+        return None
+    assumptions = set(chosen.get("assumptions", []))
+    # reasons[0] says where first place stands and reasons[1] its hours, which the page gives in its own line.
+    reasons = [r for i, r in enumerate(chosen["reasons"]) if i != 1 and r not in assumptions][:3]
+    changes = [change for group in (robustness or {}).get("groups", []) for change in group["changes"]][:2]
+    return {"service": chosen, "reasons": reasons, "changes": changes,
+            "owns": _team_line(chosen, result["knowledge"]["layers"], names),
+            "risks": _residual_risks(incidents, chosen["service"]),
+            "incident_count": len(incidents),
+            "staff_has": profile["patching_staff"], "staff_needed": chosen["patching_staff_needed"],
+            "assumptions": chosen.get("assumptions", [])}
+
+
 def compare_pair(result: dict) -> dict | None:
     """The first two services of the ranking, to compare on the compare page; None with fewer than two."""
     ranking = result.get("ranking", [])
@@ -205,6 +263,30 @@ def incident_rows(knowledge: dict, names: dict[str, str] | None = None) -> list[
                           "party_layers": party_layers})
         rows.append({**incident, "cells": cells})
     return rows
+
+
+def cited_sources(ranking: list[dict], incidents: list[dict]) -> list[dict]:
+    """Every source the report cites, numbered in the order it first cites them (blockers, services, incidents)."""
+    order: dict[str, None] = {}
+    for entry in ranking:
+        for item in (*entry.get("blockers", []), *entry["team_owns"], *entry.get("party_owns", []),
+                     *entry["aws_owns"]):
+            if item.get("source"):
+                order.setdefault(item["source"], None)
+    for incident in incidents:
+        if incident.get("source"):
+            order.setdefault(incident["source"], None)
+    return [{"number": n, "source": s, "label": source_label(s),
+             "url": s if s.startswith(("https://", "http://")) else None,
+             "address": s.removeprefix("https://").removeprefix("http://")} for n, s in enumerate(order, 1)]
+
+
+def hours_caveat(calibration: dict | None) -> str:
+    """The caveat beside every figure of hours: they are planning assumptions (or the organisation's own)."""
+    if calibration:
+        return (f"Hours are the organisation’s own planning figures (“{calibration['name']}”) for one typical "
+                "workload, not AWS figures.")
+    return HOURS_CAVEAT
 
 
 def report_model(profile: dict, result: dict, *, created_at: datetime | None = None,
@@ -237,6 +319,9 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         party_hours = {item["id"]: item.get("hours_per_month", 0) for item in entry.get("party_owns", [])}
         stacks.append({"service": service, "entry": entry, "parties": party_groups(entry),
                        "chart": stack_chart(service, knowledge["layers"], column, team_hours, party_hours, names)})
+    incidents = incident_rows(knowledge, names)
+    robustness = robustness_summary(result)
+    sources = cited_sources(ranking, incidents)
     return {
         "id": assessment_id,
         "name": profile.get("name"),
@@ -262,9 +347,14 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "wide": len(services) > 5,
         "matrix_rows": matrix_rows,
         "stacks": stacks,
-        "incidents": incident_rows(knowledge, names),
+        "incidents": incidents,
         "inputs": input_rows(profile, result),
-        "robustness": robustness_summary(result),
+        "robustness": robustness,
+        "decision": decision_summary(result, profile, incidents, robustness, names),
+        "hours_caveat": hours_caveat(result.get("calibration")),
+        "sources": sources,
+        "source_numbers": {s["source"]: s["number"] for s in sources},
+        "layer_scope": {layer["id"]: layer.get("description", "") for layer in knowledge["layers"]},
         "compare": compare_pair(result),
         "score_chart": score_chart(ranking),
         "hours_chart": hours_chart(ranking, capacity),
