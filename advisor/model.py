@@ -304,9 +304,10 @@ class KnowledgeBase:
     # Built from the fields above when the knowledge base loads (knowledge.py) and never changed: per view key
     # (as in all_views), the parts of a ranked service's reasons that depend on nothing else
     # (ranking.fixed_sentences); per (service, isolation level) it cannot give, the blocker saying so
-    # (scoring.isolation_blockers).
+    # (scoring.isolation_blockers); per service, what its blockers say of each hard limit.
     fixed_sentences: Mapping[tuple, Any] = field(default_factory=dict)
     isolation_blockers: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    limit_words: Mapping[str, tuple] = field(default_factory=dict)  # per service (scoring.limit_words)
 
     def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
              choices: dict[str, str] | None = None) -> ServiceView:
