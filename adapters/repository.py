@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 from sqlalchemy import (
     JSON, Column, DateTime, Engine, Index, LargeBinary, MetaData, PrimaryKeyConstraint, String, Table, create_engine,
     event, func, make_url, select,
@@ -152,17 +153,20 @@ class AssessmentStore:
         """
         if idempotency_key is not None:
             idempotency_key = scoped_idempotency_key(created_by, idempotency_key)
-            existing = self._by_stored_key(idempotency_key)
-            if existing is not None:
-                return self._replay(existing, request_hash), False
         row = {
             "id": new_id(), "created_at": datetime.now(timezone.utc), "name": profile.get("name"),
             "profile": profile, "result": result, "knowledge_base_version": knowledge_base_version,
             "idempotency_key": idempotency_key, "request_hash": request_hash, "created_by": created_by,
         }
         try:
+            # One short transaction: the look-up of the key and the insert, then one durable commit.
             with self._one_writer(), self.engine.begin() as conn:
-                conn.execute(assessments.insert().values(**row))
+                if idempotency_key is not None:
+                    found = conn.execute(select(assessments).where(assessments.c.idempotency_key == idempotency_key)
+                                         ).mappings().first()
+                    if found is not None:
+                        return self._replay(_from_row(found), request_hash), False
+                conn.execute(assessments.insert(), row)
         except IntegrityError:
             if idempotency_key is None:
                 raise
@@ -211,12 +215,13 @@ class AssessmentStore:
             row = conn.execute(select(assessments).where(assessments.c.idempotency_key == key)).mappings().first()
         return _from_row(row) if row else None
 
-    def list(self, limit: int, offset: int, created_by=ANYONE, name_contains: str = "") -> tuple[list[Assessment], int]:
-        """Newest first; returns one page and the total count. created_by limits it to one client's, and
-        name_contains to applications whose name holds those characters, in any case."""
+    def list(self, limit: int, offset: int, created_by=ANYONE, name_contains: str | None = None,
+             ) -> tuple[list[Assessment], int]:
+        """Newest first; returns one page and the total count. created_by limits it to one client's, name_contains
+        to applications whose name holds that text in any case (``%`` and ``_`` match only themselves)."""
         where = [] if created_by is ANYONE else [assessments.c.created_by == created_by]
         if name_contains:
-            where.append(func.lower(assessments.c.name).contains(name_contains.lower(), autoescape=True))
+            where.append(assessments.c.name.icontains(name_contains, autoescape=True))
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(assessments).where(*where)).scalar_one()
             rows = conn.execute(
@@ -294,7 +299,7 @@ def engine_for(url: str) -> Engine:
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _private_file(make_url(url).database)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -309,4 +314,13 @@ def _make_engine(url: str) -> Engine:
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, json_serializer=_json_text)
+
+
+def _json_text(value) -> str:
+    """A profile or result as the JSON text stored: orjson's (a 40 KB result in a tenth of the standard library's
+    time, while the writer holds the database), read back by any JSON reader as the same values."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(value)

@@ -19,7 +19,7 @@ from .model import (
 )
 from .profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
 from .ranking import fixed_sentences
-from .scoring import isolation_blockers
+from .scoring import isolation_blockers, limit_words
 
 __all__ = ["GraphDocuments", "build_knowledge_base", "layer_node", "service_node", "incident_node", "level_node",
            "limit_node"]
@@ -125,7 +125,8 @@ def build_knowledge_base(docs: GraphDocuments) -> KnowledgeBase:
         heaviest_burden=heaviest_burden, heaviest_patching=heaviest_patching,
         workload_bounds={k: v for k, v in meta.get("workload_bounds", {}).items() if k != "source"},
     )
-    return replace(kb, fixed_sentences=fixed_sentences(kb), isolation_blockers=isolation_blockers(kb))
+    return replace(kb, fixed_sentences=fixed_sentences(kb), isolation_blockers=isolation_blockers(kb),
+                   limit_words=limit_words(kb))
 
 
 def _describe(graph: nx.DiGraph, layers: dict[str, Layer], incidents: dict[str, Incident],

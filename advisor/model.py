@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 
+from .owners import OWNERS
 from .profile import CHOICE_DEFAULTS
 
 __all__ = [
@@ -16,9 +17,6 @@ __all__ = [
     "KnowledgeBase", "WORK_KINDS",
 ]
 
-# Who can hold a layer on a service; "none" marks a layer the service's stack does not have
-# (a plain application on EC2 has no container runtime).
-OWNERS = ("aws", "customer", "shared", "none")
 # Platform work changes from one service to another; the application's own work (its code,
 # libraries, configuration, permissions, data and logs) the team keeps wherever it runs.
 WORK_KINDS = ("platform", "application")
@@ -306,9 +304,10 @@ class KnowledgeBase:
     # Built from the fields above when the knowledge base loads (knowledge.py) and never changed: per view key
     # (as in all_views), the parts of a ranked service's reasons that depend on nothing else
     # (ranking.fixed_sentences); per (service, isolation level) it cannot give, the blocker saying so
-    # (scoring.isolation_blockers).
+    # (scoring.isolation_blockers); per service, what its blockers say of each hard limit.
     fixed_sentences: Mapping[tuple, Any] = field(default_factory=dict)
     isolation_blockers: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    limit_words: Mapping[str, tuple] = field(default_factory=dict)  # per service (scoring.limit_words)
 
     def view(self, service_id: str, overlay: str | None = None, calibration: str | None = None,
              choices: dict[str, str] | None = None) -> ServiceView:

@@ -192,10 +192,10 @@ class _Search:
         return [
             *self._numbers("security_hours_per_month", profile.security_hours_per_month,
                            lambda: s.score_crossings(s.hours_fits, hours_kinks, 0, 100_000),
-                           lambda x: s.winner(fits=s.hours_fits(x))),
+                           lambda x: s.winner_with_fits(s.hours_fits(x))),
             *self._numbers("patching_staff", profile.patching_staff,
                            lambda: s.score_crossings(s.staff_fits, staff_kinks, 0, 10_000),
-                           lambda x: s.winner(fits=s.staff_fits(x))),
+                           lambda x: s.winner_with_fits(s.staff_fits(x))),
         ]
 
     def weights(self) -> list[Threshold]:
@@ -230,15 +230,16 @@ class _Search:
     def workload(self) -> list[Threshold]:
         found = []
         asked = vars(self.profile.workload)
+        read = {field for view in self.standings.views for field in view.limits_reading}
         for field in WORKLOAD_FIELDS:
+            if field not in read and field not in CHOICE_DEFAULTS:
+                continue  # no limit reads it: no value of it can change first place
             name = f"workload.{field}"
             if field in NUMERIC_WORKLOAD:
                 found += self._numbers(name, asked[field],
                                        lambda field=field: self.standings.workload_breakpoints(field),
                                        lambda x, field=field: self.standings.winner_with_workload(field, x))
                 continue
-            if field not in CHOICE_DEFAULTS and all(field not in view.limits_reading for view in self.standings.views):
-                continue  # no limit reads it: no value of it can change first place
             for value in _other_values(field, asked[field]):
                 winner = (self.standings.winner_with_choice(field, value) if field in CHOICE_DEFAULTS
                           else self.standings.winner_with_workload(field, value))

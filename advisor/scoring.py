@@ -36,14 +36,14 @@ from types import MappingProxyType
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
-from .profile import WORKLOAD_PHRASES, Profile, Workload
-from .text import as_sentence
+from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile, Workload
+from .text import as_sentence, possessive
 
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
     "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
     "simplicity_fit", "weighted_score", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
-    "isolation_blockers",
+    "isolation_blockers", "limit_words", "LimitWords",
 ]
 
 COMPONENTS = ("burden", "patching", "customisation", "isolation", "simplicity")
@@ -160,7 +160,7 @@ def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scal
         simplicity_fit(burden, scale.burden),
     )
     score = weighted_score(fits, weights or weight_tuple(profile))
-    blockers = _limit_blockers(view, profile)
+    blockers = _limit_blockers(kb, view, profile)
     if support.support == "no":
         blockers = (*blockers, kb.isolation_blockers[service.id, profile.isolation])
     if len(blockers) > 1:
@@ -208,28 +208,56 @@ def breaks(limit: Limit, asked: Mapping[str, object]) -> bool:
     return value is not None and value not in limit.values
 
 
-def _limit_blockers(view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
-    workload = profile.workload
-    return tuple(_blocker(view, limit, getattr(workload, limit.field)) for limit in limits_broken(view, workload))
+@dataclass(frozen=True)
+class LimitWords:
+    """What a blocker says of one hard limit of one service, made at load; only a figure asked is put in later."""
+
+    unblock: str  # "<service> becomes eligible if ..."
+    sentences: Mapping[object, str]  # per value asked, for limits on flags and choices (the values are few)
 
 
-def _blocker(view: ServiceView, limit: Limit, asked: object) -> Blocker:
-    name = view.service.name
+def limit_words(kb: KnowledgeBase) -> Mapping[str, tuple[LimitWords, ...]]:
+    """Per service, the words of each hard limit, in the order of its views' limits; made at load."""
+    found = {}
+    for service_id, view in kb.views.items():  # every view of a service has the same limits
+        name = view.service.name
+        words = []
+        for limit in view.limits:
+            values = [True] if limit.kind == "not_supported" else \
+                list(WORKLOAD_CHOICES.get(limit.field, ())) if limit.kind == "allowed" else []
+            words.append(LimitWords(
+                unblock=f"{name} becomes eligible if {limit.unblock.removesuffix('.')}.",
+                sentences=MappingProxyType({value: _blocker_sentence(name, limit, value) for value in values})))
+        found[service_id] = tuple(words)
+    return MappingProxyType(found)
+
+
+def _limit_blockers(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
+    asked = vars(profile.workload)
+    return tuple(_blocker(view, limit, asked[limit.field], words)
+                 for limit, words in zip(view.limits, kb.limit_words[view.service.id]) if breaks(limit, asked))
+
+
+def _blocker(view: ServiceView, limit: Limit, asked: object, words: LimitWords) -> Blocker:
+    sentence = words.sentences.get(asked)
+    if sentence is None:  # a figure (or a value the knowledge base does not list)
+        sentence = _blocker_sentence(view.service.name, limit, asked)
+    bound = limit.value if limit.kind == "max" else False if limit.kind == "not_supported" else list(limit.values)
+    return Blocker(field=f"workload.{limit.field}", asked=asked, limit=bound, sentence=sentence, unblock=words.unblock,
+                   source=limit.source)
+
+
+def _blocker_sentence(name: str, limit: Limit, asked: object) -> str:
     if limit.kind == "max":
-        sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {name}'s {limit.label}"
-        bound = limit.value
+        sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {possessive(name)} {limit.label}"
     elif limit.field == "os":
         sentence = f"a {VALUE_NAMES.get(asked, asked)} workload cannot run here: {name} {limit.label}"
-        bound = list(limit.values)
     elif limit.kind == "allowed":
         phrase = WORKLOAD_PHRASES[limit.field].format(value=VALUE_NAMES.get(asked, asked))
         sentence = f"a workload that needs {phrase} cannot run here: {name} {limit.label}"
-        bound = list(limit.values)
     else:
         sentence = f"the workload needs {WORKLOAD_PHRASES[limit.field]}, but {name} {limit.label}"
-        bound = False
-    return Blocker(field=f"workload.{limit.field}", asked=asked, limit=bound, sentence=as_sentence(sentence, end=False),
-                   unblock=f"{name} becomes eligible if {limit.unblock.removesuffix('.')}.", source=limit.source)
+    return as_sentence(sentence, end=False)
 
 
 def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:

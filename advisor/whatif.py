@@ -104,6 +104,8 @@ class Standings:
         self.weights = weight_tuple(profile)
         self.scale = scales(kb, profile.calibration)
         self.rivals = self._rivals()
+        self.group = [0, *self.rivals]
+        self.group_fits = [self.fits[i] for i in self.group]
         self.scores = [e.score for e in evaluations]
         self.keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
         self.asked = vars(profile.workload)
@@ -125,49 +127,59 @@ class Standings:
         tails = [key[1:] for key in self.keys]
         return sorted(range(len(self.views)), key=lambda i: (tails[i], i))
 
-    def winner(self, *, fits=None, weights=None, blocked=None, tiers=None) -> int:
-        """Index of the service first place would go to with the given parts changed."""
-        fits = self.fits if fits is None else fits
-        weights = self.weights if weights is None else weights
+    def winner(self, *, blocked=None, tiers=None, fits_of: Callable[[int], tuple] | None = None) -> int:
+        """Index of the service first place would go to with the given parts changed (fits_of(i): service i's fits).
+
+        As scoring.order_key: the best group (as blocked, the same tier) first, then the score among its services.
+        """
         blocked = self.blocked if blocked is None else blocked
         tiers = self.tiers if tiers is None else tiers
-        # scoring.order_key: only the services in the best group (as blocked, the same tier) can come first, and
-        # among them the score is written out as weighted_score does (the same float operations); the
-        # tie-breaks end in the service id, so no two keys are equal.
         groups = list(zip(blocked, tiers))
         best = min(groups)
         contenders = [i for i, group in enumerate(groups) if group == best]
         if len(contenders) == 1:
             return contenders[0]
+        fits_of = self.fits.__getitem__ if fits_of is None else fits_of
+        return self.best_scored(contenders, [fits_of(i) for i in contenders])
+
+    def best_scored(self, contenders: list[int], fits: list[tuple], weights: tuple[float, ...] | None = None) -> int:
+        """Of services in one group, with these fits, the one first on score and then on the tie-breaks.
+
+        The score is written out as weighted_score does it (the same float operations); the tie-breaks end in
+        the service id, so no two keys are equal.
+        """
+        weights = self.weights if weights is None else weights
         total = sum(weights)
         views = self.views
-        keys = [(-round(100.0 * sum(map(mul, fits[i], weights)) / total, 6), views[i].tie_breaks) for i in contenders]
+        keys = [(-round(100.0 * sum(map(mul, f, weights)) / total, 6), views[i].tie_breaks)
+                for i, f in zip(contenders, fits)]
         return contenders[keys.index(min(keys))]
 
-    # -- hours and patching staff: one fit each, piecewise linear ------------------------------
+    # -- hours, patching staff and weights: scores move, groups do not, so first place stays in its group ----
+    # (self.group: first place, then its rivals; every list of fits below is in that order)
 
     def hours_fits(self, hours: float) -> list[tuple]:
-        return [(burden_fit(hours, v.burden_hours, self.scale.burden), *f[1:]) for v, f in zip(self.views, self.fits)]
+        views, fits, scale = self.views, self.fits, self.scale.burden
+        return [(burden_fit(hours, views[i].burden_hours, scale), *fits[i][1:]) for i in self.group]
 
     def staff_fits(self, staff: float) -> list[tuple]:
-        return [(f[0], patching_fit(staff, v.patching_staff_needed, self.scale.patching), *f[2:])
-                for v, f in zip(self.views, self.fits)]
+        views, fits, scale = self.views, self.fits, self.scale.patching
+        return [(fits[i][0], patching_fit(staff, views[i].patching_staff_needed, scale), *fits[i][2:])
+                for i in self.group]
+
+    def winner_with_fits(self, fits: list[tuple]) -> int:
+        return self.best_scored(self.group, fits)
 
     def score_crossings(self, fits_at: Callable[[float], list[tuple]], kinks: list[float], low: float,
                         high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
         points = sorted({low, high, *(k for k in kinks if low < k < high)})
-        weights, rivals = self.weights, self.rivals
-        sums = []  # each point weighed once, for first place and its rivals
-        for x in points:
-            fits = fits_at(x)
-            sums.append({i: sum(map(mul, fits[i], weights)) for i in (0, *rivals)})
+        weights = self.weights
+        sums = [[sum(map(mul, fits, weights)) for fits in fits_at(x)] for x in points]  # each point weighed once
         found = []
-        for j in rivals:
-            found += zeros(points, [at[j] - at[0] for at in sums])
+        for k in range(1, len(self.group)):
+            found += zeros(points, [at[k] - at[0] for at in sums])
         return found
-
-    # -- weights: each enters the weighted sums linearly -----------------------------------------
 
     def weight_crossings(self, part: int, low: float, high: float) -> list[float]:
         """Where a rival's weighted sum of fits meets first place's, as one weight runs from low to high."""
@@ -181,22 +193,24 @@ class Standings:
         return found
 
     def winner_with_weight(self, part: int, value: float) -> int:
-        return self.winner(weights=(*self.weights[:part], value, *self.weights[part + 1:]))
+        return self.best_scored(self.group, self.group_fits, (*self.weights[:part], value, *self.weights[part + 1:]))
 
     # -- levels: every service's fit, tier and (for isolation) blocked status change -------------
 
     def winner_with_customisation(self, level: str) -> int:
         rank = self.kb.customisation_levels[level].rank
-        fits = [(*f[:2], customisation_fit(rank, v.customisation_rank), *f[3:]) for v, f in zip(self.views, self.fits)]
         tiers = [(needs_tier(rank, v.customisation_rank, "yes")[0], t[1]) for v, t in zip(self.views, self.tiers)]
-        return self.winner(fits=fits, tiers=tiers)
+        views, fits = self.views, self.fits
+        return self.winner(tiers=tiers, fits_of=lambda i: (
+            *fits[i][:2], customisation_fit(rank, views[i].customisation_rank), *fits[i][3:]))
 
     def winner_with_isolation(self, level: str) -> int:
         support = [v.service.isolation[level].support for v in self.views]
-        fits = [(*f[:3], ISOLATION_FIT[s], f[4]) for f, s in zip(self.fits, support)]
         tiers = [(t[0], needs_tier(0, 0, s)[1]) for t, s in zip(self.tiers, support)]
         blocked = [limited or s == "no" for limited, s in zip(self.limit_blocked, support)]
-        return self.winner(fits=fits, tiers=tiers, blocked=blocked)
+        fits = self.fits
+        return self.winner(tiers=tiers, blocked=blocked,
+                           fits_of=lambda i: (*fits[i][:3], ISOLATION_FIT[support[i]], fits[i][4]))
 
     # -- workload fields: limits block or free services; choices re-rank from scratch -------------
 
@@ -239,37 +253,30 @@ class Standings:
 
     def _candidates_for(self, field: str) -> list[tuple[int, object]]:
         """The services nothing but the field's value can block, in order of their order keys without the blocked
-        part, each with the largest value its limits allow (_FREE where no limit reads the field, _READ where a
-        limit other than a maximum on the field reads it)."""
-        blocked_apart = self._blocked_apart_from(field)
-        candidates = []
-        for i in self.by_tail:
-            if blocked_apart[i]:
-                continue
-            view = self.views[i]
-            if field not in view.limits_reading:
-                candidates.append((i, _FREE))
-            elif field in view.ceilings:
-                active = [limit.value for limit in view.ceilings[field]
-                          if all(self.asked[k] == v for k, v in limit.when)]
-                candidates.append((i, min(active, default=math.inf)))
-            else:
-                candidates.append((i, _READ))
-        return candidates
-
-    def _blocked_apart_from(self, field: str) -> list[bool]:
-        """Per service, whether something other than the field's value blocks it (isolation, other limits)."""
+        part, up to the first one no value of the field blocks: each with the largest value its limits allow
+        (_FREE where no limit reads the field, _READ where a limit other than a maximum on it reads it)."""
         if self._broken is None:
             self._broken = [frozenset(at for at, limit in enumerate(view.limits) if breaks(limit, self.asked))
                             for view in self.views]
-        blocked = []
-        for i, view in enumerate(self.views):
+        views, asked = self.views, self.asked
+        candidates = []
+        for i in self.by_tail:
+            view = views[i]
             apart = view.limits_apart.get(field)
-            if apart is None:
-                blocked.append(self.blocked[i])  # no limit reads the field: its value cannot change this
+            if apart is None:  # no limit reads the field: its value cannot change whether this service is blocked
+                if not self.blocked[i]:
+                    candidates.append((i, _FREE))
+                    break
+                continue
+            if self.isolation_blocked[i] or not self._broken[i].isdisjoint(apart):
+                continue  # something other than the field's value blocks it
+            ceilings = view.ceilings.get(field)
+            if ceilings is None:
+                candidates.append((i, _READ))
             else:
-                blocked.append(self.isolation_blocked[i] or not self._broken[i].isdisjoint(apart))
-        return blocked
+                candidates.append((i, min([limit.value for limit in ceilings
+                                           if all(asked[k] == v for k, v in limit.when)], default=math.inf)))
+        return candidates
 
     def winner_with_choice(self, field: str, value: str) -> int:
         """A choice that changes who owns what: the services it touches get the view for it, as the ranking does.

@@ -20,6 +20,7 @@ from .http_rows import (
     NOT_AVAILABLE, Target, baseline_summary, cold_first_gets, create_assessments, interleaved, prewarm, probe, summarise,
 )
 from .load import load_tool, run_load
+from .postgres import start_postgres
 from .profiles import profile_bodies
 from .report import evaluate_targets, render
 from .servers import free_port, start_server, worker_peak_rss_kib
@@ -132,8 +133,15 @@ def _http(args, cfg: dict, tool: str, tmp: Path, say, answer_bytes: int) -> dict
     starts.append(advisor.start_to_first_answer_s)
     out: dict = {"startup": {"advisor_s": [round(s, 3) for s in starts], "median_s": round(statistics.median(starts), 3),
                              "baseline_s": round(baseline.start_to_first_answer_s, 3)}}
+    postgres = on_postgres = None
     try:
-        out["http"] = _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline.base_url, advisor.base_url, say)
+        say("PostgreSQL for the saves row")
+        postgres = start_postgres()
+        if postgres is not None:
+            on_postgres = start_server("advisor on PostgreSQL", "app:app", free_port(),
+                                       {**env, "DATABASE_URL": postgres[1]}, log)
+        out["http"] = _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline.base_url, advisor.base_url, say,
+                                 on_postgres.base_url if on_postgres is not None else None)
         out["memory"] = {
             "advisor_workers_peak_rss_kib": [worker_peak_rss_kib(p) for p in advisor.worker_pids()],
             "baseline_workers_peak_rss_kib": [worker_peak_rss_kib(p) for p in baseline.worker_pids()],
@@ -144,10 +152,14 @@ def _http(args, cfg: dict, tool: str, tmp: Path, say, answer_bytes: int) -> dict
     finally:
         advisor.stop()
         baseline.stop()
+        if on_postgres is not None:
+            on_postgres.stop()
+        if postgres is not None:
+            postgres[0].stop()
     return out
 
 
-def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_url, say) -> dict:
+def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_url, say, postgres_url) -> dict:
     base = Target("baseline", "baseline echo", baseline_url, "POST", "/echo", bodies_file)
     rows = [
         Target("baseline_sized", "baseline echo, recommendation-sized answer", baseline_url, "POST", "/echo-sized",
@@ -156,6 +168,9 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
                bodies_file),
         Target("assessments", "POST /api/v1/assessments", advisor_url, "POST", "/api/v1/assessments", bodies_file),
     ]
+    if postgres_url is not None:
+        rows.append(Target("assessments_postgresql", "POST /api/v1/assessments on PostgreSQL", postgres_url, "POST",
+                           "/api/v1/assessments", bodies_file))
     ids = create_assessments(advisor_url, bodies[-cfg["assessments"]:])
     # Reports for the cold figures: fresh ones, each asked for once per format.
     cold_ids = create_assessments(advisor_url, bodies[:cfg["cold"]])
@@ -202,7 +217,10 @@ def _load_rows(args, cfg, tool, tmp, bodies, bodies_file, baseline_url, advisor_
     for row in rows:
         if http[row.key].get("bad_status"):
             raise RuntimeError(f"{row.label}: {http[row.key]['bad_status']} responses were errors")
-    order = ["baseline", "baseline_sized", "recommendations", "assessments", "report_html", "report_pdf"]
+    if postgres_url is None:
+        http["assessments_postgresql"] = {"available": False, "status": "PostgreSQL not installed"}
+    order = ["baseline", "baseline_sized", "recommendations", "assessments", "assessments_postgresql", "report_html",
+             "report_pdf"]
     return {key: http[key] for key in order}
 
 

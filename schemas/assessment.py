@@ -6,7 +6,7 @@ from .recommendation import RecommendationSchema
 from .warning import WarningSchema
 
 __all__ = ["PageArgsSchema", "AssessmentLinksSchema", "AssessmentSchema", "AssessmentSummarySchema",
-           "AssessmentListSchema", "page_args_schema", "ReportListArgsSchema", "report_list_args_schema"]
+           "AssessmentListSchema", "page_args_schema"]
 
 
 class PageArgsSchema(Schema):
@@ -16,13 +16,9 @@ class PageArgsSchema(Schema):
                           metadata={"description": "Page number, from 1."})
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100),
                               metadata={"description": "Assessments per page."})
-
-
-class ReportListArgsSchema(PageArgsSchema):
-    """Which page of the saved reports to list, and which application names to keep."""
-
-    q = fields.String(load_default="", validate=validate.Length(max=200),
-                      metadata={"description": "Part of the application's name, in any case; empty keeps every report."})
+    name = fields.String(load_default=None, validate=validate.Length(max=200),
+                         metadata={"description": "Only assessments whose application name contains this text, in "
+                                                  "any case."})
 
 
 class AssessmentLinksSchema(Schema):
@@ -82,4 +78,3 @@ class AssessmentListSchema(Schema):
 
 
 page_args_schema = PageArgsSchema()
-report_list_args_schema = ReportListArgsSchema()

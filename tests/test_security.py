@@ -32,7 +32,7 @@ def count(client):
 def _url(rule, saved_id):
     # Sample values for the arguments routes take; any other argument gets a placeholder (the headers are
     # checked whatever the status).
-    values = {"service_id": "fargate", "assessment_id": saved_id, "filename": "api-docs.css"}
+    values = {"service_id": "fargate", "assessment_id": saved_id, "filename": "css/site.css"}
     return rule.build({name: values.get(name, "sample") for name in rule.arguments})[1]
 
 

@@ -1,25 +1,27 @@
-"""The API's own description: the OpenAPI document as JSON, and an interactive page of it (Swagger UI).
+"""The API's own description: the OpenAPI document as JSON, and an interactive page to read and try it.
 
-Swagger UI's files come from the pinned flask-swagger-ui package and are served from this service, never a
-CDN; the page starts it from /static/js/api-docs.js, so no inline script is needed under the site's
-Content-Security-Policy.
+The page is Swagger UI (the swagger-ui-py package's copy, served from this service: no outside asset), started by
+static/js/api-docs.js so the Content-Security-Policy needs no inline script. Above it, the requests most people
+start with, as curl commands against the public URL.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import json
+from importlib.resources import files
 
-import flask_swagger_ui
-from flask import Blueprint, abort, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory, url_for
+
+from schemas.profile import PROFILE_EXAMPLE
 
 from . import public_url
+from .extensions import knowledge_base
 from .openapi import Reply, documented, openapi_document
 
 bp = Blueprint("apidocs", __name__)
 
-SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
-# The only files of Swagger UI the page loads.
-_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css"})
-SWAGGER_UI_VERSION = (SWAGGER_UI_DIST / "VERSION").read_text().strip().lstrip("v")
+SWAGGER_UI = files("swagger_ui") / "static"
+# The parts of Swagger UI the page loads, and its licence.
+_ASSETS = frozenset({"swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"})
 
 
 @bp.get("/api/v1/openapi.json")
@@ -32,15 +34,31 @@ def openapi_json():
 
 @bp.get("/api/docs")
 def api_docs():
-    """The OpenAPI document as an interactive page: every operation, its schemas and examples, to try out."""
+    """The API reference: every endpoint and schema, with a form to send a request and see the answer."""
     spec = openapi_document()
-    return render_template("api/docs.html", spec=spec, base=public_url.base().rstrip("/"),
-                           spec_url=url_for("apidocs.openapi_json"), version=SWAGGER_UI_VERSION)
+    return render_template("api/docs.html", active="api", info=spec["info"], openapi=spec["openapi"],
+                           examples=curl_examples(public_url.base()))
 
 
 @bp.get("/api/docs/assets/<name>")
 def api_docs_asset(name: str):
-    """Swagger UI's script and stylesheet, from the pinned package."""
     if name not in _ASSETS:
         abort(404)
-    return send_from_directory(SWAGGER_UI_DIST, name, max_age=86400)
+    return send_from_directory(str(SWAGGER_UI), name, max_age=current_app.get_send_file_max_age(name),
+                               mimetype="text/plain" if name == "LICENSE" else None)
+
+
+def curl_examples(base: str) -> list[tuple[str, str]]:
+    """(what it does, the command) for the first requests people send."""
+    body = json.dumps(PROFILE_EXAMPLE, indent=2)
+    pair = [service.id for service in knowledge_base().services.values() if service.default][:2]
+    post = f"curl -s {base}{url_for('api.create_recommendation')} \\\n  -H 'Content-Type: application/json' \\\n  -d '{body}'"
+    save = (f"curl -s {base}{url_for('assessments.create_assessment')} \\\n  -H 'Content-Type: application/json' \\\n"
+            f"  -H 'Idempotency-Key: payments-api-review-1' \\\n  -d '{body}'")
+    return [
+        ("Rank the services for a team", post),
+        ("Save the assessment; the answer links its report, PDF and decision record", save),
+        ("Compare two services",
+         f"curl -s '{base}{url_for('api.compare_services', **{'from': pair[0], 'to': pair[1]})}'"),
+        ("Download this document", f"curl -s {base}{url_for('apidocs.openapi_json')}"),
+    ]

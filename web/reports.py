@@ -19,7 +19,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
-from schemas.assessment import report_list_args_schema
+from advisor.text import join_words
+from schemas.assessment import page_args_schema
 
 from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
@@ -33,6 +34,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
 bp.add_app_template_filter(svg_data_uri, "svg_data_uri")
+bp.add_app_template_filter(join_words, "words")  # "a", "a and b", "a, b and c"
 log = logging.getLogger("advisor.reports")
 
 _RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
@@ -103,25 +105,25 @@ def _render_report(assessment: Assessment, warnings: list[dict], for_pdf: bool =
 
 @bp.get("")
 def index():
-    """Saved reports, newest first, a page at a time: first place and how firm it is; ?q= keeps names holding q.
-
-    With access control on, a caller sees only what it may: its own reports, or every one with the right to.
-    """
-    args = load_or_422(report_list_args_schema, request.args.to_dict())
-    page, per_page, q = args["page"], args["per_page"], args["q"].strip()
-    items, total = advisor().page(page, per_page, created_by=auth.list_owner(), name_contains=q)
-    rows = [_list_row(a) for a in items]
+    """Saved reports, newest first, a page at a time."""
+    args = load_or_422(page_args_schema, request.args.to_dict())
+    page, per_page, name = args["page"], args["per_page"], args["name"] or ""
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner(), name=name or None)
+    rows = [list_row(a) for a in items]
     pages = max(1, -(-total // per_page))
-    return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total, q=q,
-                           pages=pages)
+    return render_template("reports/index.html", rows=rows, page=page, pages=pages, per_page=per_page, total=total,
+                           name=name)
 
 
-def _list_row(a: Assessment) -> dict:
-    robustness = a.result.get("robustness") if isinstance(a.result.get("robustness"), dict) else {}
-    label = robustness.get("label")
-    return {"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
-            "chosen": chosen_service(a.result), "firmness": label, "firmness_name": str(label).capitalize() if label
-            else None, "services": len(a.result.get("ranking", []))}
+def list_row(assessment: Assessment) -> dict:
+    """What the list of saved reports shows of one: its first place, how firm that is and whether the team fits."""
+    result = assessment.result
+    robustness = result.get("robustness") or {}
+    return {"id": assessment.id, "name": assessment.name, "date_text": date_text(assessment.created_at),
+            "created_at": assessment.created_at, "chosen": chosen_service(result),
+            "firmness": str(robustness.get("label", "")).capitalize(),
+            "fits": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
+            "version": assessment.knowledge_base_version}
 
 
 @bp.get("/<assessment_id>")

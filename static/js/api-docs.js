@@ -1,18 +1,18 @@
-// Start Swagger UI on the API page: the document's address comes from the page, so no script is inline.
-(function () {
-  "use strict";
+// Starts Swagger UI on the API reference page: the document's address comes from the page, nothing inline.
+window.addEventListener("DOMContentLoaded", function () {
   var root = document.getElementById("swagger-ui");
-  if (!root || typeof window.SwaggerUIBundle !== "function") {
+  if (!root || typeof SwaggerUIBundle !== "function") {
     return;
   }
-  window.SwaggerUIBundle({
-    url: root.getAttribute("data-spec-url"),
+  root.textContent = "";
+  SwaggerUIBundle({
+    url: root.getAttribute("data-document"),
     domNode: root,
     deepLinking: true,
     docExpansion: "list",
     defaultModelsExpandDepth: 0,
+    displayRequestDuration: true,
     tryItOutEnabled: false,
-    validatorUrl: null
+    withCredentials: true
   });
-  document.documentElement.classList.add("api-docs-ready");
-})();
+});
