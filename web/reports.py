@@ -24,6 +24,7 @@ from schemas.assessment import page_args_schema
 
 from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
+from .charts import svg_data_uri
 from .markdown_report import record_filename, render_markdown
 from .pdf import html_to_pdf
 from .report_model import chosen_service, date_text, num, report_model, source_label
@@ -32,6 +33,7 @@ from .validation import load_or_422
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
+bp.add_app_template_filter(svg_data_uri, "svg_data_uri")
 bp.add_app_template_filter(join_words, "words")  # "a", "a and b", "a, b and c"
 log = logging.getLogger("advisor.reports")
 
