@@ -215,9 +215,13 @@ class AssessmentStore:
             row = conn.execute(select(assessments).where(assessments.c.idempotency_key == key)).mappings().first()
         return _from_row(row) if row else None
 
-    def list(self, limit: int, offset: int, created_by=ANYONE) -> tuple[list[Assessment], int]:
-        """Newest first; returns one page and the total count. created_by limits it to one client's."""
+    def list(self, limit: int, offset: int, created_by=ANYONE, name_contains: str | None = None,
+             ) -> tuple[list[Assessment], int]:
+        """Newest first; returns one page and the total count. created_by limits it to one client's, name_contains
+        to applications whose name holds that text in any case (``%`` and ``_`` match only themselves)."""
         where = [] if created_by is ANYONE else [assessments.c.created_by == created_by]
+        if name_contains:
+            where.append(assessments.c.name.icontains(name_contains, autoescape=True))
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(assessments).where(*where)).scalar_one()
             rows = conn.execute(

@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 
+from .owners import OWNERS
 from .profile import CHOICE_DEFAULTS
 
 __all__ = [
@@ -16,9 +17,6 @@ __all__ = [
     "KnowledgeBase", "WORK_KINDS",
 ]
 
-# Who can hold a layer on a service; "none" marks a layer the service's stack does not have
-# (a plain application on EC2 has no container runtime).
-OWNERS = ("aws", "customer", "shared", "none")
 # Platform work changes from one service to another; the application's own work (its code,
 # libraries, configuration, permissions, data and logs) the team keeps wherever it runs.
 WORK_KINDS = ("platform", "application")

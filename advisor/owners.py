@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["AWS", "TEAM", "NONE", "Owner", "owner_of", "party_owner", "party_actor", "actor_party", "actors_of",
-           "join_actors", "split_actors", "two_party_acts", "join_and"]
+__all__ = ["AWS", "TEAM", "CUSTOMER", "SHARED", "NONE", "OWNERS", "Owner", "owner_of", "party_owner", "party_actor", "actor_party", "actors_of",
+           "join_actors", "split_actors", "two_party_acts"]
 
 AWS = "aws"
 TEAM = "team"
+CUSTOMER = "customer"  # the team, as a layer's owner
+SHARED = "shared"  # the team and AWS each hold part of the layer
 NONE = "none"  # a layer not in a service's stack: nobody acts on it there
+# Every owner a knowledge-base file may name for a layer; parties enter through overlays, not service files.
+OWNERS = (AWS, CUSTOMER, SHARED, NONE)
 _PARTY = "party:"
 # AWS first, parties between, the team last: the order every sentence names them in.
 _ACTOR_ORDER = {AWS: 0, TEAM: 2}
@@ -97,8 +101,3 @@ def join_actors(actors: Iterable[str]) -> str:
 def split_actors(acts: str) -> list[str]:
     """The actors a comparison's ``from_acts`` or ``to_acts`` names, AWS first and the team last."""
     return _ordered([AWS, TEAM] if acts == "both" else [a for a in acts.split("+") if a])
-
-
-def join_and(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)

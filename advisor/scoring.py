@@ -37,7 +37,7 @@ from types import MappingProxyType
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile, Workload
-from .text import as_sentence
+from .text import as_sentence, possessive
 
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
@@ -252,7 +252,7 @@ def _blocker(view: ServiceView, limit: Limit, asked: object, words: LimitWords) 
 
 def _blocker_sentence(name: str, limit: Limit, asked: object) -> str:
     if limit.kind == "max":
-        sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {name}'s {limit.label}"
+        sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {possessive(name)} {limit.label}"
     elif limit.field == "os":
         sentence = f"a {VALUE_NAMES.get(asked, asked)} workload cannot run here: {name} {limit.label}"
     elif limit.kind == "allowed":

@@ -134,10 +134,12 @@ class Advisor:
             raise UnknownAssessmentError(assessment_id)
         return assessment
 
-    def page(self, page: int, per_page: int, created_by: str | None = None) -> tuple[list, int]:
-        """One page of saved assessments, newest first, and how many there are; only created_by's when given."""
+    def page(self, page: int, per_page: int, created_by: str | None = None, name: str | None = None,
+             ) -> tuple[list, int]:
+        """One page of saved assessments, newest first, and how many there are; only created_by's when given, and
+        only applications whose name contains ``name`` when given."""
         only = {"created_by": created_by} if created_by is not None else {}
-        return self.store.list(limit=per_page, offset=(page - 1) * per_page, **only)
+        return self.store.list(limit=per_page, offset=(page - 1) * per_page, name_contains=name, **only)
 
     def assessment_warnings(self, assessment: Any) -> list[dict]:
         """The warnings a saved assessment carries today: those its ranking gave (capacity, limits), and

@@ -1,7 +1,7 @@
 """Small helpers that keep the product's sentences clean: one full stop, English lists."""
 from __future__ import annotations
 
-__all__ = ["as_sentence", "join_words", "number"]
+__all__ = ["as_sentence", "join_words", "number", "possessive"]
 
 
 def as_sentence(text: str, *, end: bool = True) -> str:
@@ -28,6 +28,11 @@ def join_words(words: list[str], conjunction: str = "and") -> str:
     if len(words) == 1:
         return words[0]
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def possessive(name: str) -> str:
+    """A name owning something: "Amazon EC2's", "Amazon ECS's", but "AWS Lambda Managed Instances'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def number(value: float) -> str:

@@ -16,6 +16,9 @@ class PageArgsSchema(Schema):
                           metadata={"description": "Page number, from 1."})
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100),
                               metadata={"description": "Assessments per page."})
+    name = fields.String(load_default=None, validate=validate.Length(max=200),
+                         metadata={"description": "Only assessments whose application name contains this text, in "
+                                                  "any case."})
 
 
 class AssessmentLinksSchema(Schema):

@@ -1,7 +1,8 @@
 """Schemas of the knowledge-base files in graph_data/; unknown keys are errors."""
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
-from advisor.model import OWNERS, WORK_KINDS
+from advisor.model import WORK_KINDS
+from advisor.owners import OWNERS
 from advisor.profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES
 
 __all__ = ["MetaFileSchema", "LayersFileSchema", "IncidentsFileSchema", "ServiceFileSchema", "OverlayFileSchema",

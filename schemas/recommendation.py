@@ -1,7 +1,7 @@
 """The recommendation a profile gets: the ranking, each service's split of the work, and why."""
 from marshmallow import Schema, fields, validate
 
-from advisor.model import OWNERS as MODEL_OWNERS
+from advisor.owners import OWNERS as MODEL_OWNERS
 
 from .profile import ProfileSchema
 from .robustness import RobustnessSchema
@@ -12,7 +12,7 @@ __all__ = [
     "RankedServiceSchema", "AppliedWeightsSchema", "RecommendationSchema", "PartyLayerSchema", "OverlaySummarySchema",
 ]
 
-OWNERS = list(MODEL_OWNERS)  # the owners a data file may name (advisor.model)
+OWNERS = list(MODEL_OWNERS)  # the owners a data file may name (advisor.owners)
 
 
 class AwsLayerSchema(Schema):

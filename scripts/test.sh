@@ -5,7 +5,8 @@
 # and the machine allows it; without wrk the benchmark uses its own Python load).
 #
 # bash scripts/test.sh --fast runs the development lane instead: no system
-# packages, and none of the tests marked slow, browser, postgres or bench.
+# packages, none of the tests marked slow, browser, postgres or bench, and one
+# test process per core (pytest-xdist; add -n 0 to run in one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ if [ "${1:-}" = "--fast" ]; then
   shift
   # The model's property tests check 500 generated profiles each in the full run; 50 in the fast lane.
   export ADVISOR_PROPERTY_EXAMPLES="${ADVISOR_PROPERTY_EXAMPLES:-50}"
-  exec .venv/bin/python -m pytest -m "not slow and not browser and not postgres and not bench" "$@"
+  exec .venv/bin/python -m pytest -n auto -m "not slow and not browser and not postgres and not bench" "$@"
 fi
 
 need=()

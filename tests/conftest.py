@@ -16,6 +16,7 @@ import pytest
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
 from app import create_app
+from web import knowledge_loading
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -56,12 +57,54 @@ def database_url(request, tmp_path):
     return server.create_database(f"t_{uuid.uuid4().hex[:12]}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _read_only_knowledge_bases_load_once():
+    """Apps built on graph_data/ or the fixture knowledge base share one load of it: tests never write to either.
+
+    Tests that break or extend a knowledge base work on a copy (graph_copy, fixture_graph_copy), loaded afresh.
+    """
+    shared = {DEFAULT_GRAPH_DATA.resolve(): None, FIXTURE_GRAPH_DATA.resolve(): None}
+    load = knowledge_loading.load_for_app
+
+    def load_once(path):
+        where = Path(path).resolve()
+        if where not in shared:
+            return load(path)
+        if shared[where] is None:
+            shared[where] = load(path)
+        return shared[where]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(knowledge_loading, "load_for_app", load_once)
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite(tmp_path_factory) -> Path:
+    """An empty SQLite database at the newest schema revision, copied for each app rather than migrated again."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-only-key", "GRAPH_DATA": str(FIXTURE_GRAPH_DATA),
+                      "DATABASE_URL": f"sqlite:///{path}"})
+    app.extensions["advisor.store"].dispose()
+    return path
+
+
 @pytest.fixture
-def make_app():
-    """Build apps with test configuration; their database connections close at teardown."""
+def make_app(_migrated_sqlite):
+    """Build apps with test configuration; their database connections close at teardown.
+
+    A new SQLite file starts as a copy of an already migrated one (the upgrade at start then has nothing to do);
+    an existing file, or a start with migration off, is left as the test made it.
+    """
     built = []
 
     def make(**config):
+        url = config.get("DATABASE_URL", "")
+        if url.startswith("sqlite:///") and config.get("MIGRATE_ON_START", True):
+            database = Path(url.removeprefix("sqlite:///"))
+            if database.parent.is_dir() and not database.exists():
+                shutil.copyfile(_migrated_sqlite, database)
         app = create_app({"TESTING": True, "SECRET_KEY": "test-only-key", **config})
         built.append(app)
         return app

@@ -116,3 +116,16 @@ def test_the_same_idempotency_key_with_another_body_is_a_422(store_client, profi
     response = create(store_client, {**profile, "patching_staff": 3}, **{"Idempotency-Key": "retry-2"})
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert store_client.get("/api/v1/assessments").get_json()["total"] == 1
+
+
+def test_the_list_finds_names_containing_a_text_in_any_case_with_sql_wildcards_taken_literally(store_client, profile):
+    for name in ("Payments API", "payments worker", "Orders", "50% off_sale", "Ünïcode Payments"):
+        assert create(store_client, {**profile, "name": name}).status_code == 201
+
+    def found(text):
+        items = store_client.get("/api/v1/assessments", query_string={"name": text}).get_json()["items"]
+        return sorted(item["name"] for item in items)
+
+    assert found("PAYMENTS") == ["Payments API", "payments worker", "Ünïcode Payments"]
+    assert found("%") == ["50% off_sale"] and found("_") == ["50% off_sale"]
+    assert found("nothing like it") == []

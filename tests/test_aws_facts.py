@@ -263,3 +263,57 @@ def test_the_team_hours_each_service_leaves_are_the_figures_the_answers_quote(kb
            for choice in ("application", "containers", "kubernetes")}
     assert ec2 == {"application": 60.0, "containers": 69.0, "kubernetes": 89.0}
     assert kb.view("lambda", choices={"lambda_package": "image"}).burden_hours == 37.0
+
+
+# Which services each hard limit rules out in the catalog (the limits' figures are on the pages the data cites).
+def by_id(recommendation):
+    return {r.service: r for r in recommendation.ranking}
+
+
+def ruled_out(recommendation):
+    return {r.service for r in recommendation.ranking if not r.eligible}
+
+
+def test_a_sixty_minute_run_blocks_lambda_with_a_sentence_naming_limit_and_value(kb):
+    rec = rank(kb, replace(BASE, workload=Workload(max_duration_minutes=60)))
+    assert ruled_out(rec) == {"lambda"}
+    blocker = by_id(rec)["lambda"].blockers[0]
+    assert blocker.sentence == "A run of 60 minutes exceeds AWS Lambda's 15-minute maximum"
+    assert blocker.field == "workload.max_duration_minutes"
+    assert "15 minutes" in blocker.unblock
+    assert rec.ranking[-1].service == "lambda"
+
+
+def test_a_fifteen_minute_run_still_fits_lambda(kb):
+    assert ruled_out(rank(kb, replace(BASE, workload=Workload(max_duration_minutes=15)))) == set()
+
+
+def test_a_gpu_need_blocks_lambda_and_fargate(kb):
+    rec = rank(kb, replace(BASE, workload=Workload(gpu=True)))
+    assert ruled_out(rec) == {"lambda", "fargate"}
+    assert [r.service for r in rec.ranking[2:]] and {r.service for r in rec.ranking[2:]} == {"lambda", "fargate"}
+    assert "GPU" in by_id(rec)["fargate"].blockers[0].sentence
+
+
+def test_dedicated_isolation_blocks_fargate_and_lambda(kb):
+    rec = rank(kb, replace(BASE, isolation="dedicated"))
+    assert ruled_out(rec) == {"fargate", "lambda"}
+    assert by_id(rec)["fargate"].blockers[0].field == "isolation"
+
+
+@pytest.mark.parametrize("workload, expected", [
+    (Workload(privileged=True), {"lambda", "fargate"}),
+    (Workload(memory_gb=16), {"lambda"}),
+    (Workload(memory_gb=128), {"lambda", "fargate"}),
+    (Workload(vcpu=32), {"fargate", "lambda"}),
+    (Workload(vcpu=256), {"fargate", "lambda"}),  # ECS on EC2 runs tasks as large as the instance
+    (Workload(os="windows"), {"lambda"}),
+    (Workload(os="windows", vcpu=8), {"lambda", "fargate"}),
+    (Workload(always_on=True), {"lambda"}),
+    (Workload(ephemeral_storage_gb=50), {"lambda"}),
+    (Workload(ephemeral_storage_gb=500), {"lambda", "fargate"}),
+])
+def test_each_hard_limit_blocks_exactly_the_services_it_names(kb, workload, expected):
+    assert ruled_out(rank(kb, replace(BASE, workload=workload))) == expected
+
+

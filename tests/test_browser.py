@@ -132,7 +132,7 @@ def test_picking_an_overlay_and_two_more_services_shows_the_platform_team_in_the
     page.get_by_role("button", name="See the recommendation").click()
 
     page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
-    expect(page.locator("#recommendation .parties")).to_contain_text("AWS, Platform team and the team")
+    expect(page.locator("#decision .parties")).to_contain_text("AWS, Platform team and the team share the work")
     matrix = page.locator("#matrix table")
     expect(matrix.locator("thead th")).to_have_count(1 + 6)
     expect(matrix.locator("td.owner--party").first).to_have_text("Platform team")

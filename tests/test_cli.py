@@ -112,7 +112,7 @@ def overlay_file(tmp_path, profile):
 def test_text_with_an_overlay_says_what_the_internal_party_takes_on_each_service(fixture_runner, overlay_file):
     result = fixture_runner.invoke(args=["advise", str(overlay_file)])
     assert result.exit_code == 0, result.output
-    assert "Three parties: AWS, Platform team and the team." in " ".join(result.output.split())
+    assert "AWS, Platform team and the team share the work." in " ".join(result.output.split())
     ranked = {line.split(":")[0].split(". ", 1)[1]: line for line in result.output.splitlines() if line[:2] in
               ("1.", "2.", "3.")}
     # the fixture's platform team takes the instance OS (10 h) and the runtime (5 h) on Cluster, the OS on Machines

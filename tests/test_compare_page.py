@@ -5,8 +5,20 @@ import re
 import pytest
 
 from form_helpers import Elements, assert_no_inline_code
+from web.report_model import source_label
 
 HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def client(fixture_client):
+    """The pages are checked on the fixture knowledge base: its four services stand for EC2, ECS, Fargate and Lambda."""
+    return fixture_client
+
+
+@pytest.fixture
+def kb(fixture_kb):
+    return fixture_kb
 
 
 def page_text(html: str) -> str:
@@ -46,48 +58,62 @@ def test_the_empty_page_offers_every_service_in_two_labelled_selects(client, kb)
 
 
 def test_the_comparison_shows_what_the_api_answers(client):
-    expected = client.get("/api/v1/compare?from=ecs&to=fargate").get_json()
-    response = compare_page(client, "?from=ecs&to=fargate")
+    expected = client.get("/api/v1/compare?from=cluster&to=tasks").get_json()
+    response = compare_page(client, "?from=cluster&to=tasks")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     text = page_text(html)
-    assert "<title>Amazon ECS on EC2 to AWS Fargate (Amazon ECS): Compare two services" in html
+    assert f"<title>{expected['from_name']} to {expected['to_name']}: Compare two services" in html
     assert expected["summary"] in text
     assert table_rows(html, "handed-to-aws") == [layer["name"] for layer in expected["handed_to_aws"]]
     assert "No layer: the team takes nothing back from AWS." in text
-    burden = f"{expected['from_burden_hours_per_month']:g} on Amazon ECS on EC2, " \
-             f"{expected['to_burden_hours_per_month']:g} on AWS Fargate (Amazon ECS): " \
+    burden = f"{expected['from_burden_hours_per_month']:g} on {expected['from_name']}, " \
+             f"{expected['to_burden_hours_per_month']:g} on {expected['to_name']}: " \
              f"{-expected['burden_change_hours_per_month']:g} fewer"
     assert burden in text
     assert f"{-expected['patching_staff_change']:g} fewer people" in text
     assert table_rows(html, "incident-changes") == [i["name"] for i in expected["incidents"]]
     for layer in expected["unchanged_team_layers"]:
         assert f"{layer['name']}: {layer['hours_per_month']:g} hours a month" in text
-    assert 'href="https://docs.aws.amazon.com/' in html  # each move cites its sources
-    # the choices stay selected, and the other direction is one link away
-    page = Elements(html)
-    selected = [a["value"] for a in page.all("option") if "selected" in a]
-    assert selected == ["ecs", "fargate", ""]
-    assert '<a href="/compare?from=fargate&amp;to=ecs">' in html
+    handed = html.split('id="handed-to-aws"', 1)[1].split("</table>", 1)[0]
+    for layer, row in zip(expected["handed_to_aws"], handed.split("<tr")[2:]):  # each move cites both sources
+        assert source_label(layer["from_source"]) in page_text(row) and source_label(layer["to_source"]) in page_text(row)
     assert_no_inline_code(html)
 
 
+def test_the_choices_stay_selected_and_the_other_direction_is_one_link_away(client):
+    html = compare_page(client, "?from=cluster&to=tasks").get_data(as_text=True)
+    selected = [a["value"] for a in Elements(html).all("option") if "selected" in a]
+    assert selected == ["cluster", "tasks", ""]
+    assert '<a href="/compare?from=tasks&amp;to=cluster">' in html
+
+
+def listed_limits(html: str, list_id: str) -> list[str]:
+    items = html.split(f'id="{list_id}"', 1)[1].split("</ul>", 1)[0]
+    return [html_lib.unescape(label) for label in re.findall(r"<li>([^<(]+?)(?: \(| <span)", items)]
+
+
 def test_the_limits_isolation_and_customisation_differences_are_spelled_out(client):
-    expected = client.get("/api/v1/compare?from=ecs&to=lambda").get_json()
-    html = compare_page(client, "?from=ecs&to=lambda").get_data(as_text=True)
+    expected = client.get("/api/v1/compare?from=cluster&to=functions").get_json()
+    html = compare_page(client, "?from=cluster&to=functions").get_data(as_text=True)
     text = page_text(html)
     assert "Medium to Low: 1 level less control beneath the code." in text
-    added = html.split('id="limits-added"', 1)[1].split("</ul>", 1)[0]
-    assert [html_lib.unescape(label) for label in re.findall(r"<li>([^<(]+?)(?: \(| <span)", added)] == \
-        [limit["label"] for limit in expected["limits"]["added"]]
-    assert "limits-removed" not in html  # ECS on EC2 has no hard limit Lambda lacks
+    assert listed_limits(html, "limits-added") == [limit["label"] for limit in expected["limits"]["added"]]
+    assert listed_limits(html, "limits-removed") == [limit["label"] for limit in expected["limits"]["removed"]]
     assert table_rows(html, "isolation-changes") == ["Strong", "Dedicated"]
-    assert "Dedicated supported not offered" in text
+    assert "Strong possible with extra effort supported" in text
+    assert "Dedicated possible with extra effort not offered" in text
+
+
+def test_a_list_of_limits_is_left_out_when_it_would_be_empty(client):
+    html = compare_page(client, "?from=functions&to=machines").get_data(as_text=True)
+    expected = client.get("/api/v1/compare?from=functions&to=machines").get_json()
+    assert expected["limits"]["added"] == [] and "limits-added" not in html
 
 
 def test_swapping_the_services_swaps_handed_and_taken_back(client):
-    forward = compare_page(client, "?from=ec2&to=lambda").get_data(as_text=True)
-    backward = compare_page(client, "?from=lambda&to=ec2").get_data(as_text=True)
+    forward = compare_page(client, "?from=machines&to=functions").get_data(as_text=True)
+    backward = compare_page(client, "?from=functions&to=machines").get_data(as_text=True)
     assert table_rows(forward, "handed-to-aws") == table_rows(backward, "taken-back")
     assert "taken-back" not in forward and "handed-to-aws" not in backward
     assert table_rows(forward, "incident-changes") == table_rows(backward, "incident-changes")
@@ -96,28 +122,28 @@ def test_swapping_the_services_swaps_handed_and_taken_back(client):
 
 
 def test_an_overlay_shows_its_party_as_the_owner_handing_layers_over(client):
-    response = compare_page(client, "?from=ecs&to=lambda&overlay=platform_team")
+    response = compare_page(client, "?from=cluster&to=functions&overlay=platform_team")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     text = page_text(html)
-    assert "Three parties share the work here: AWS, Platform team and the team." in text
+    assert "AWS, Platform team and the team share the work here." in text
     handed = html.split('id="handed-to-aws"', 1)[1].split("</table>", 1)[0]
     row = handed.split("Instance operating system", 1)[1].split("</tr>", 1)[0]
     assert page_text(row).startswith("Platform team ")  # who holds it on ECS under the overlay
     incidents = html.split('id="incident-changes"', 1)[1].split("</table>", 1)[0]
     assert "Platform team" in incidents
-    assert [a["value"] for a in Elements(html).all("option") if "selected" in a] == ["ecs", "lambda", "platform_team"]
-    assert "/api/v1/compare?from=ecs&amp;to=lambda&amp;overlay=platform_team" in html
+    assert [a["value"] for a in Elements(html).all("option") if "selected" in a] == ["cluster", "functions", "platform_team"]
+    assert "/api/v1/compare?from=cluster&amp;to=functions&amp;overlay=platform_team" in html
 
 
 @pytest.mark.parametrize("query, status, field, message", [
-    ("?from=ecs&to=mainframe", 404, "to", "The knowledge base has no service 'mainframe'."),
-    ("?from=mainframe&to=ecs", 404, "from", "The knowledge base has no service 'mainframe'."),
-    ("?from=ecs&to=fargate&overlay=guild", 404, "overlay", "The knowledge base has no organisation overlay 'guild'."),
-    ("?from=ecs", 400, "to", "Choose the service it would move to."),
-    ("?from=&to=fargate", 400, "from", "Choose the service the workload runs on now."),
-    ("?from=ecs&from=ec2&to=fargate", 400, "from", "Choose one, not several."),
-    ("?from=" + "e" * 65 + "&to=fargate", 400, "from", "Choose the service the workload runs on now."),
+    ("?from=cluster&to=mainframe", 404, "to", "The knowledge base has no service 'mainframe'."),
+    ("?from=mainframe&to=cluster", 404, "from", "The knowledge base has no service 'mainframe'."),
+    ("?from=cluster&to=tasks&overlay=guild", 404, "overlay", "The knowledge base has no organisation overlay 'guild'."),
+    ("?from=cluster", 400, "to", "Choose the service it would move to."),
+    ("?from=&to=tasks", 400, "from", "Choose the service the workload runs on now."),
+    ("?from=cluster&from=machines&to=tasks", 400, "from", "Choose one, not several."),
+    ("?from=" + "e" * 65 + "&to=tasks", 400, "from", "Choose the service the workload runs on now."),
 ])
 def test_a_bad_or_unknown_choice_comes_back_beside_its_field(client, query, status, field, message):
     response = compare_page(client, query)
@@ -143,7 +169,7 @@ def test_both_fields_are_named_when_both_are_wrong(client):
 
 
 def test_a_hostile_id_is_shown_as_text(client):
-    response = compare_page(client, "?from=<script>alert(1)</script>&to=fargate")
+    response = compare_page(client, "?from=<script>alert(1)</script>&to=tasks")
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "<script>" not in html
@@ -152,8 +178,8 @@ def test_a_hostile_id_is_shown_as_text(client):
 
 
 def test_other_query_parameters_change_nothing(client):
-    plain = compare_page(client, "?from=ecs&to=fargate").get_data(as_text=True)
-    tagged = compare_page(client, "?from=ecs&to=fargate&utm_source=mail")
+    plain = compare_page(client, "?from=cluster&to=tasks").get_data(as_text=True)
+    tagged = compare_page(client, "?from=cluster&to=tasks&utm_source=mail")
     assert tagged.status_code == 200 and tagged.get_data(as_text=True) == plain
     assert compare_page(client, "?utm_source=mail").status_code == 200  # only the empty form
 

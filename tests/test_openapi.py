@@ -1,12 +1,14 @@
 """The OpenAPI document: generated, complete, valid, with examples that match it; and its page."""
 import json
 import re
-from html.parser import HTMLParser
+import html as html_lib
 
 import jsonschema_rs
 import pytest
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
+from conftest import FIXTURE_GRAPH_DATA
+from form_helpers import Elements
 from schemas.profile import PROFILE_EXAMPLE
 from web.openapi import documented, in_scope, undocumented_routes, Reply
 
@@ -195,37 +197,45 @@ def test_an_undocumented_field_in_an_answer_is_caught(spec, client, profile):
     assert not _exact_validator(spec, media["application/json"]["schema"]).is_valid(answer)
 
 
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls, self.scripts, self.inline_styles, self.ids = [], 0, 0, set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.scripts += tag == "script"
-        self.inline_styles += tag == "style" or "style" in attrs or any(a.startswith("on") for a in attrs)
-        self.urls += [attrs[a] for a in ("src", "href") if a in attrs]
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-
-
-def test_the_api_page_shows_every_operation_and_schema_from_the_service_alone(client, spec):
+def test_the_api_page_is_in_the_site_s_navigation_and_loads_only_this_service_s_files(client):
     response = client.get("/api/docs")
     assert response.status_code == 200 and response.mimetype == "text/html"
-    html = response.get_data(as_text=True)
-    page = _Page()
-    page.feed(html)
-    assert page.scripts == 0 and page.inline_styles == 0
-    assert all(url.startswith(("/", "#")) and not url.startswith("//") for url in page.urls), page.urls
-    for url in {u for u in page.urls if u.startswith("/")}:
+    page = Elements(response.get_data(as_text=True))
+    nav = [a for a in page.all("a") if a.get("aria-current") == "page"]
+    assert [a["href"] for a in nav] == ["/api/docs"]
+    scripts = page.all("script")
+    assert scripts and all(s.get("src", "").startswith("/") and not s["src"].startswith("//") for s in scripts)
+    assert "<script>" not in response.get_data(as_text=True)  # nothing inline: the CSP stays script-src 'self'
+    for url in [s["src"] for s in scripts] + [l["href"] for l in page.all("link")]:
         with client.get(url) as linked:
             assert linked.status_code == 200, url
-    assert all(u[1:] in page.ids for u in page.urls if u.startswith("#")), "a link points at no anchor"
-    for path, method, op in _operations(spec):
-        assert f"<code>{path}</code>" in html and op["summary"] in html
-    for name in spec["components"]["schemas"]:
-        assert f'id="schema-{name}"' in html
-    assert "Idempotency-Key" in html and "application/problem+json" in html
+    assert page.by_id("swagger-ui")[1]["data-document"] == "/api/v1/openapi.json"
+
+
+@pytest.mark.parametrize("name", ["index.html", "swagger-editor.js", "..", "../core.py"])
+def test_only_the_files_the_page_needs_are_served_from_the_swagger_ui_package(client, name):
+    assert client.get(f"/api/docs/assets/{name}").status_code == 404
+
+
+def _curl(command: str) -> tuple[str, dict | None]:
+    """The address and JSON body of one of the page's curl commands."""
+    url = re.search(r"curl -s '?(\S+?)'? ", command + " ").group(1)
+    body = re.search(r"-d '(.*)'", command, re.S)
+    return url, json.loads(body.group(1)) if body else None
+
+
+def test_each_curl_example_uses_the_public_url_and_works_as_written(make_app, tmp_path):
+    client = make_app(GRAPH_DATA=str(FIXTURE_GRAPH_DATA), DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}",
+                      PUBLIC_URL="https://advisor.example.org/tools").test_client()
+    html = client.get("/api/docs").get_data(as_text=True)
+    commands = [html_lib.unescape(c) for c in re.findall(r"<pre><code>(.*?)</code></pre>", html, re.S)]
+    assert len(commands) == 4
+    for command in commands:
+        url, body = _curl(command)
+        assert url.startswith("https://advisor.example.org/tools/api/v1/"), url
+        path = url.removeprefix("https://advisor.example.org/tools")
+        answer = client.post(path, json=body) if body else client.get(path)
+        assert answer.status_code in (200, 201), (command, answer.data[:300])
 
 
 def test_the_document_is_built_once_per_application(app, client):

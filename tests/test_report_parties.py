@@ -44,7 +44,7 @@ def test_the_report_of_an_overlay_assessment_shows_aws_the_party_and_the_team(cl
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     text = html_lib.unescape(html)
-    assert "Three parties share the work here: AWS, Platform team and the team." in text
+    assert "AWS, Platform team and the team share the work here." in text
     # the ranking names the hours the party takes from each service
     ranking = text.split('<table class="ranking', 1)[1].split("</table>", 1)[0]
     assert "Taken by Platform team" in ranking and "15 h, 2 layers" in ranking and "10 h, 1 layer" in ranking
@@ -75,7 +75,7 @@ def test_the_markdown_record_of_an_overlay_assessment_lists_what_the_party_takes
     response = client.get(overlaid["links"]["report_markdown"])
     assert response.status_code == 200
     md = response.get_data(as_text=True)
-    assert "Three parties share the work: AWS, Platform team and the team." in md
+    assert "AWS, Platform team and the team share the work." in md
     assert "* Who else runs part of the platform: A platform team runs the instances" in md
     cluster = md.split("### Cluster\n", 1)[1].split("###", 1)[0]
     assert ("* Good, because Platform team takes instance operating system (10 h), container and language runtime "
@@ -106,7 +106,7 @@ def test_a_report_saved_before_overlays_existed_still_renders(client, profile):
     for suffix in ("", ".md", ".pdf"):
         assert client.get(f"/reports/{old.id}{suffix}", headers=HTML).status_code == 200
     html = client.get(f"/reports/{old.id}", headers=HTML).get_data(as_text=True)
-    assert "Taken by" not in html and "Three parties" not in html
+    assert "Taken by" not in html and "share the work" not in html
     assert len(matrix_cells(html)) == LAYERS * DEFAULT_SERVICES
 
 
@@ -228,3 +228,32 @@ def test_a_report_page_has_one_legend_entry_per_kind_of_owner(client, overlaid):
     legend = [a["class"] for t, a in page.tags if t == "span" and "owner" in a.get("class", "")]
     assert {"owner owner--customer", "owner owner--shared", "owner owner--party", "owner owner--party-shared",
             "owner owner--aws"} <= set(legend)
+
+
+def test_with_two_organisation_parties_every_format_names_everyone_as_one_english_list(fixture_graph_copy, make_app,
+                                                                                       tmp_path):
+    overlay = fixture_graph_copy / "overlays" / "platform_team.toml"
+    overlay.write_text(overlay.read_text(encoding="utf-8") + '''
+[[parties]]
+id = "security"
+name = "Security office"
+description = "Runs the shared scheduler."
+
+[[reassign]]
+party = "security"
+service = "machines"
+layers = ["orchestration"]
+note = "The security office runs the shared scheduler."
+''', encoding="utf-8")
+    app = make_app(GRAPH_DATA=str(fixture_graph_copy), DATABASE_URL=f"sqlite:///{tmp_path / 'two.sqlite3'}")
+    client = app.test_client()
+    body = {"security_hours_per_month": 30, "patching_staff": 1, "customisation": "low", "isolation": "standard",
+            "overlay": "platform_team", "services": ALL_SERVICES, "name": "Orders"}
+    saved = client.post("/api/v1/assessments", json=body).get_json()
+    everyone = "AWS, Platform team, Security office and the team share the work"
+    html = html_lib.unescape(client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True))
+    assert everyone + " here." in " ".join(html.split())
+    assert everyone + "." in client.get(saved["links"]["report_markdown"]).get_data(as_text=True)
+    compare = client.get("/compare?from=machines&to=cluster&overlay=platform_team", headers=HTML)
+    assert everyone + " here." in " ".join(html_lib.unescape(compare.get_data(as_text=True)).split())
+    assert "Security office and the team share" not in html.replace(everyone, "")

@@ -13,11 +13,21 @@ from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
 HTML = {"Accept": "text/html"}
 CUT_OFFS = (f"A first place is robust when it leads the runner-up by {ROBUST_MARGIN:g} points or more, close when it "
             f"leads by {CLOSE_MARGIN:g} to under {ROBUST_MARGIN:g}, and fragile when it leads by under {CLOSE_MARGIN:g}")
-# Close: Lambda leads Fargate by 3 points; what-ifs on the application's needs and the workload's limits.
-CLOSE_PROFILE = {"security_hours_per_month": 20, "patching_staff": 0, "customisation": "low",
-                 "isolation": "standard", "overlay": "platform_team",
-                 "services": ["ec2", "ecs", "eks", "fargate", "lambda"], "name": "Orders <b>API</b>"}
-CLOSE_HEADLINE = "Close. AWS Lambda leads the runner-up, AWS Fargate (Amazon ECS), by 3 points."
+# On the fixture knowledge base. Close: Functions leads Tasks by 4 points; what-ifs on the application's needs
+# and the workload's limits.
+CLOSE_PROFILE = {"security_hours_per_month": 5, "patching_staff": 1, "customisation": "low", "isolation": "standard",
+                 "services": ["machines", "cluster", "tasks", "functions"], "name": "Orders <b>API</b>"}
+CLOSE_HEADLINE = "Close. Functions leads the runner-up, Tasks, by 4 points."
+
+
+@pytest.fixture
+def app(fixture_app):
+    return fixture_app
+
+
+@pytest.fixture
+def client(fixture_client):
+    return fixture_client
 
 
 def save(client, body) -> dict:
@@ -41,7 +51,7 @@ def close(client):
 
 def test_the_report_says_how_firm_first_place_is_and_what_would_change_it(client, close):
     robustness = close["recommendation"]["robustness"]
-    assert robustness["label"] == "close" and robustness["margin"] == 3.0
+    assert robustness["label"] == "close" and robustness["margin"] == 4.0
     html = client.get(close["links"]["report_html"], headers=HTML).get_data(as_text=True)
     section = robustness_section(html)
     text = words(section)
@@ -49,8 +59,8 @@ def test_the_report_says_how_firm_first_place_is_and_what_would_change_it(client
     assert CUT_OFFS in text
     groups = re.findall(r"<h4>([^<]+)</h4>", section)
     assert groups == ["What the application needs", "Workload limits"]
-    assert "What the application needs With medium customisation needed, Amazon ECS on EC2 would rank first." in text
-    assert "Workload limits With a run of 16 minutes, AWS Fargate (Amazon ECS) would rank first." in text
+    assert "What the application needs With medium customisation needed, Cluster would rank first." in text
+    assert "Workload limits With a run of 11 minutes, Tasks would rank first." in text
     for threshold in robustness["thresholds"]:
         assert html_lib.escape(threshold["sentence"]) in section
     # the verdict says it in a line, with a way down to the details
@@ -64,16 +74,16 @@ def test_workload_thresholds_are_grouped_as_workload_limits(client, profile):
     assert saved["recommendation"]["robustness"]["label"] == "robust"
     html = client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True)
     text = words(robustness_section(html))
-    assert "How firm first place is Robust. AWS Fargate (Amazon ECS) leads the runner-up, Amazon ECS on EC2, by 23.2 points." in text
-    assert "Workload limits With a run of 15 minutes, AWS Lambda would rank first." in text
+    assert "How firm first place is Robust. Tasks leads the runner-up, Machines, by 38.2 points." in text
+    assert "Workload limits With a run of 10 minutes, Functions would rank first." in text
 
 
 def test_the_markdown_record_says_how_firm_the_choice_is(client, close):
     md = client.get(close["links"]["report_markdown"]).get_data(as_text=True)
     firm = md.split("### How Firm the Choice Is\n", 1)[1].split("\n## ", 1)[0]
     assert firm.startswith("\n**Close.** " + CLOSE_HEADLINE.removeprefix("Close. ") + " A first place is robust when")
-    assert "What the application needs:\n\n* With medium customisation needed, Amazon ECS on EC2 would rank first." in firm
-    assert "Workload limits:\n\n* With a run of 16 minutes, AWS Fargate (Amazon ECS) would rank first." in firm
+    assert "What the application needs:\n\n* With medium customisation needed, Cluster would rank first." in firm
+    assert "Workload limits:\n\n* With a run of 11 minutes, Tasks would rank first." in firm
     rendered = MarkdownIt("commonmark").enable("table").render(md)
     section = rendered.split("How Firm the Choice Is</h3>", 1)[1].split("<h2>", 1)[0]
     assert "<strong>Close.</strong>" in section and CUT_OFFS in words(section)
@@ -89,8 +99,8 @@ def test_the_pdf_carries_the_label_and_the_what_ifs(client, close):
     text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
     assert "How firm first place is" in text
     assert CLOSE_HEADLINE in text
-    assert "With a run of 16 minutes, AWS Fargate (Amazon ECS) would rank first." in text
-    assert "Compare AWS Lambda" not in text  # the link to the compare page is for the screen only
+    assert "With a run of 11 minutes, Tasks would rank first." in text
+    assert "Compare Functions" not in text  # the link to the compare page is for the screen only
 
 
 def test_a_report_saved_before_robustness_existed_still_renders(app, client, profile):
@@ -112,10 +122,10 @@ def test_a_report_saved_before_robustness_existed_still_renders(app, client, pro
 
 
 def test_a_lone_eligible_service_is_robust_and_says_why(client, profile):
-    saved = save(client, {**profile, "workload": {"gpu": True}, "services": ["ec2", "lambda", "fargate"]})
+    saved = save(client, {**profile, "workload": {"gpu": True}, "services": ["machines", "functions", "tasks"]})
     html = client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True)
     text = words(robustness_section(html))
-    assert "Robust. Amazon EC2 is the only eligible service, so no other comes near it on points." in text
+    assert "Robust. Machines is the only eligible service, so no other comes near it on points." in text
 
 
 def test_without_what_ifs_the_report_and_the_record_say_no_single_change_would_do(app, client, profile):

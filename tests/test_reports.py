@@ -62,7 +62,7 @@ def test_scores_and_hours_are_charts_and_each_service_has_a_stacked_diagram(fixt
 def test_a_blocker_reads_in_plain_words_with_what_would_lift_it(fixture_report):
     saved, _, text = fixture_report
     functions = next(r for r in saved["recommendation"]["ranking"] if r["service"] == "functions")
-    assert functions["blockers"][0]["sentence"] == "A run of 60 minutes exceeds Functions's 10-minute maximum"
+    assert functions["blockers"][0]["sentence"] == "A run of 60 minutes exceeds Functions' 10-minute maximum"
     assert functions["blockers"][0]["sentence"] in text and "runs fit in 10 minutes" in text
 
 

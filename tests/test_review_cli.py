@@ -33,8 +33,9 @@ HOLDS = [
     ("fargate_windows.plan.json", {"security_hours_per_month": 200, "patching_staff": 5, "customisation": "high"},
      "not-first"),
     ("fargate_windows.plan.json", {"security_hours_per_month": 5, "patching_staff": 0}, "over-capacity"),
-    # two eligible services given equal scores: first place holds by no margin at all
-    ("lambda_api.plan.json", {"services": ["lambda", "fargate"], "weights": {
+    # two eligible services given equal scores: first place holds by no margin at all (ECS and EC2 have no
+    # limit the plan's functions come near, so the tie does not hang on one of Lambda's figures)
+    ("lambda_api.plan.json", {"services": ["ecs", "ec2"], "weights": {
         "burden": 0, "patching": 0, "customisation": 0, "isolation": 1, "simplicity": 0}}, "fragile"),
     # Fargate runs no privileged containers
     ("fargate_windows.plan.json", {"workload": {"privileged": True}}, "blocked"),

@@ -32,7 +32,7 @@ def count(client):
 def _url(rule, saved_id):
     # Sample values for the arguments routes take; any other argument gets a placeholder (the headers are
     # checked whatever the status).
-    values = {"service_id": "fargate", "assessment_id": saved_id, "filename": "api-docs.css"}
+    values = {"service_id": "fargate", "assessment_id": saved_id, "filename": "css/site.css"}
     return rule.build({name: values.get(name, "sample") for name in rule.arguments})[1]
 
 
@@ -68,7 +68,7 @@ def test_answers_holding_assessments_are_never_cached_and_static_files_revalidat
     for response in (saved, client.get(saved.headers["Location"]), client.get("/api/v1/assessments"),
                      client.post("/api/v1/recommendations", json=profile)):
         assert response.headers["Cache-Control"] == "no-store"
-    with client.get("/static/api-docs.css") as static:
+    with client.get("/static/css/site.css") as static:
         assert static.headers["Cache-Control"] == "no-cache"
         assert_secured(static)
 

@@ -38,6 +38,7 @@ def assert_quotable(sentence: str, kb) -> None:
     assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", sentence), f"an identifier in: {sentence}"
     assert not re.search(r"\.\s*\.", sentence), f"doubled full stop in: {sentence}"
     assert not META.search(sentence), f"talks about the knowledge base: {sentence}"
+    assert not re.search(r"[a-z]s's\b", sentence), f"a plural name given 's: {sentence}"
     assert sentence[:1].isupper() or sentence[:1].isdigit(), f"does not start as a sentence: {sentence}"
     assert sentence.rstrip().endswith((".", ")", ":")) or sentence.endswith("first"), sentence
 
@@ -81,3 +82,14 @@ def test_the_words_people_complained_about_are_gone(kb):
     assert "covers the none level" not in text
     assert "its patching and container runtime" not in text
     assert "The team needs no control beneath its code" in text
+
+
+def test_every_figure_limit_of_every_service_reads_as_english(kb):
+    from advisor import Profile, Workload, rank
+    for service in kb.services.values():
+        for limit in (limit for limit in service.limits if limit.kind == "max"):
+            workload = Workload(**dict(limit.when), **{limit.field: limit.value + 1})
+            profile = Profile(security_hours_per_month=20, patching_staff=0, customisation="low",
+                              isolation="standard", workload=workload, services=(service.id,))
+            for blocker in rank(kb, profile).ranking[0].blockers:
+                assert_quotable(blocker.sentence + ".", kb)

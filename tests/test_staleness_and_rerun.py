@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 
 from adapters.graph_files import load_knowledge_base
-from conftest import BASE_PROFILE
+from conftest import BASE_PROFILE, FIXTURE_GRAPH_DATA
 from schemas.rerun import RerunResultSchema
 
-_REVIEWED = load_knowledge_base().reviewed_on  # reviewed_on in graph_data/knowledge_base.toml
+# Everything here runs on the fixture knowledge base: its layers code (3 h) and iam (2 h), Tasks sharing the
+# runtime (5 h) with AWS, Functions leaving the team code and iam only.
+_REVIEWED = load_knowledge_base(FIXTURE_GRAPH_DATA).reviewed_on
 REVIEWED = _REVIEWED.isoformat()
 
 
@@ -28,7 +30,7 @@ def db(tmp_path):
 
 
 def client_for(make_app, db, **config):
-    return make_app(DATABASE_URL=db, **config).test_client()
+    return make_app(**{"GRAPH_DATA": str(FIXTURE_GRAPH_DATA), "DATABASE_URL": db, **config}).test_client()
 
 
 def edit(path, old, new):
@@ -77,7 +79,7 @@ def test_a_saved_assessment_warns_once_the_knowledge_it_used_grows_old(make_app,
 
 def test_rerun_on_an_unchanged_knowledge_base_finds_no_difference(make_app, db, profile):
     client = client_for(make_app, db)
-    created = client.post("/api/v1/assessments", json={**profile, "services": ["ecs", "eks", "lambda"]}).get_json()
+    created = client.post("/api/v1/assessments", json={**profile, "services": ["cluster", "tasks", "functions"]}).get_json()
     response = client.post(f"/api/v1/assessments/{created['id']}/rerun")
     assert response.status_code == 200
     body = response.get_json()
@@ -88,35 +90,39 @@ def test_rerun_on_an_unchanged_knowledge_base_finds_no_difference(make_app, db, 
     assert body["links"]["assessment"] == f"/api/v1/assessments/{created['id']}"
 
 
-def test_rerun_after_the_knowledge_base_changes_shows_what_moved_and_keeps_the_original(make_app, db, graph_copy, profile):
+def test_rerun_after_the_knowledge_base_changes_shows_what_moved_and_keeps_the_original(make_app, db,
+                                                                                      fixture_graph_copy, profile):
     old = client_for(make_app, db)
     created = old.post("/api/v1/assessments", json=profile).get_json()
-    edit(graph_copy / "layers.toml", "hours_per_month = 10\n", "hours_per_month = 60\n")  # application code
-    edit(graph_copy / "services" / "fargate.toml", '[ownership.data]\nowner = "shared"', '[ownership.data]\nowner = "customer"')
-    new = client_for(make_app, db, GRAPH_DATA=str(graph_copy))
+    # the application's code now takes 60 hours, past the team's 40 on every service; Tasks' runtime is the team's
+    edit(fixture_graph_copy / "layers.toml", "hours_per_month = 3\n", "hours_per_month = 60\n")
+    edit(fixture_graph_copy / "services" / "tasks.toml",
+         'owner = "shared"\nteam_share = 0.5\nteam_share_basis = "assumption: fixture share"\n', 'owner = "customer"\n')
+    new = client_for(make_app, db, GRAPH_DATA=str(fixture_graph_copy))
     body = new.post(f"/api/v1/assessments/{created['id']}/rerun").get_json()
     assert body["changed"] is True
     versions = body["knowledge_base_version"]
     assert versions["old"] == created["knowledge_base_version"] != versions["new"]
     changed_scores = {c["service"]: c for c in body["ranking_changes"]}
-    assert set(changed_scores) == {"ec2", "ecs", "fargate", "lambda"}
+    assert set(changed_scores) == {"machines", "tasks", "functions"}
     assert all(c["old"]["score"] != c["new"]["score"] for c in changed_scores.values())
-    fargate = next(c for c in body["ownership_changes"] if c["service"] == "fargate")
-    assert {"layer": "data", "owner": {"old": "shared", "new": "customer"},
-            "team_hours_per_month": {"old": 2.0, "new": 4.0}} in fargate["layers"]
-    code = next(l for l in fargate["layers"] if l["layer"] == "application_code")
-    assert code["team_hours_per_month"] == {"old": 10.0, "new": 60.0} and code["owner"]["old"] == code["owner"]["new"]
-    assert fargate["burden_hours_per_month"] == {"old": 37.0, "new": 89.0}
-    assert fargate["team_gains"] == [] and fargate["team_loses"] == []
+    tasks = next(c for c in body["ownership_changes"] if c["service"] == "tasks")
+    assert {"layer": "runtime", "owner": {"old": "shared", "new": "customer"},
+            "team_hours_per_month": {"old": 2.5, "new": 5.0}} in tasks["layers"]
+    code = next(l for l in tasks["layers"] if l["layer"] == "code")
+    assert code["team_hours_per_month"] == {"old": 3.0, "new": 60.0} and code["owner"]["old"] == code["owner"]["new"]
+    assert tasks["burden_hours_per_month"] == {"old": 7.5, "new": 67.0}
+    assert tasks["team_gains"] == [] and tasks["team_loses"] == []
     assert new.get(f"/api/v1/assessments/{created['id']}").get_json()["recommendation"] == created["recommendation"]
 
 
-def test_rerun_reports_layers_the_team_gains_or_loses(make_app, db, graph_copy, profile):
+def test_rerun_reports_layers_the_team_gains_or_loses(make_app, db, fixture_graph_copy, profile):
     created = client_for(make_app, db).post("/api/v1/assessments", json=profile).get_json()
-    edit(graph_copy / "services" / "lambda.toml", '[ownership.logging]\nowner = "customer"', '[ownership.logging]\nowner = "aws"')
-    body = client_for(make_app, db, GRAPH_DATA=str(graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun").get_json()
-    lam = next(c for c in body["ownership_changes"] if c["service"] == "lambda")
-    assert lam["team_loses"] == ["logging"] and lam["team_gains"] == []
+    edit(fixture_graph_copy / "services" / "functions.toml", '[ownership.iam]\nowner = "customer"',
+         '[ownership.iam]\nowner = "aws"')
+    rerun = client_for(make_app, db, GRAPH_DATA=str(fixture_graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun")
+    functions = next(c for c in rerun.get_json()["ownership_changes"] if c["service"] == "functions")
+    assert functions["team_loses"] == ["iam"] and functions["team_gains"] == []
 
 
 def test_rerun_of_an_unknown_assessment_is_a_404(make_app, db):
@@ -124,10 +130,10 @@ def test_rerun_of_an_unknown_assessment_is_a_404(make_app, db):
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
 
 
-def test_rerun_when_the_overlay_is_gone_is_a_409_naming_it(make_app, db, graph_copy, profile):
+def test_rerun_when_the_overlay_is_gone_is_a_409_naming_it(make_app, db, fixture_graph_copy, profile):
     created = client_for(make_app, db).post("/api/v1/assessments", json={**profile, "overlay": "platform_team"}).get_json()
-    shutil.rmtree(graph_copy / "overlays")
-    response = client_for(make_app, db, GRAPH_DATA=str(graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun")
+    shutil.rmtree(fixture_graph_copy / "overlays")
+    response = client_for(make_app, db, GRAPH_DATA=str(fixture_graph_copy)).post(f"/api/v1/assessments/{created['id']}/rerun")
     assert response.status_code == 409 and set(response.get_json()["errors"]) == {"overlay"}
 
 

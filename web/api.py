@@ -17,7 +17,7 @@ from schemas.recommendation import RecommendationSchema
 from .extensions import advisor, documents, knowledge_base
 from .jsonbody import read_json_object
 from .jsonout import encode
-from .knowledge_views import layer_list, service_detail, service_summaries
+from .knowledge_documents import layer_list, service_detail, service_summaries
 from .markdown_report import render_markdown
 from .openapi import Reply, documented
 from .problems import ApiProblem, problem_body, profile_problem

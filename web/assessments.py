@@ -126,11 +126,12 @@ def list_assessments():
     """Saved assessments, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
     page, per_page = args["page"], args["per_page"]
-    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
+    name = args["name"] or None
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner(), name=name)
     body = {"items": [_summary_json(a) for a in items], "page": page, "per_page": per_page, "total": total,
             "links": {}}
     if page * per_page < total:
-        body["links"]["next"] = url_for("assessments.list_assessments", page=page + 1, per_page=per_page)
+        body["links"]["next"] = url_for("assessments.list_assessments", page=page + 1, per_page=per_page, name=name)
     if page > 1:
-        body["links"]["prev"] = url_for("assessments.list_assessments", page=page - 1, per_page=per_page)
+        body["links"]["prev"] = url_for("assessments.list_assessments", page=page - 1, per_page=per_page, name=name)
     return jsonify(body)

@@ -6,12 +6,13 @@ same in the browser, on paper and in WeasyPrint's PDF.
 """
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass
 
 from .owners import owner_kind, owner_label
 
-__all__ = ["Rect", "Text", "Line", "Pattern", "Chart", "score_chart", "hours_chart", "stack_chart", "PALETTE"]
+__all__ = ["Rect", "Text", "Line", "Pattern", "Chart", "score_chart", "hours_chart", "stack_chart", "svg_data_uri", "PALETTE"]
 
 # The team blue, AWS amber and an internal party's lilac; every cell and band also says its owner in words.
 PALETTE = {
@@ -261,3 +262,8 @@ def _stack_desc(ordered: list[dict], column: dict[str, dict], kinds: dict[str, s
     parts += [f"{owner} takes {len(items)}: {', '.join(items)}." for owner, items in others.items()]
     parts.append(f"AWS owns {len(aws)}: {', '.join(aws) or 'none'}.")
     return " ".join(parts)
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG drawing as a data: URI, for an <img> the PDF draws without the page's stylesheets."""
+    return "data:image/svg+xml;base64," + base64.b64encode(str(svg).strip().encode()).decode()

@@ -25,6 +25,7 @@ import click
 from flask.cli import with_appcontext
 
 from advisor import ProfileError
+from advisor.text import join_words
 
 from .extensions import advisor
 from .markdown_report import render_markdown
@@ -70,8 +71,9 @@ def render_text(result: dict, width: int = 88) -> str:
         lines += textwrap.wrap(f"Warning: {warning['message']}", width=width, subsequent_indent="  ")
     overlay = overlay_summary(result)
     if overlay:
-        parties = " and ".join(overlay["parties"])
-        lines += textwrap.wrap(f"Three parties: AWS, {parties} and the team. The organisation overlay "
+        parties = join_words(overlay["parties"])
+        everyone = join_words(["AWS", *overlay["parties"], "the team"])
+        lines += textwrap.wrap(f"{everyone} share the work. The organisation overlay "
                                f"\"{overlay['name']}\" gives {parties} layers the team would otherwise own; the "
                                "team's hours count only what is still the team's.", width=width)
     lines.append("")

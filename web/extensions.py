@@ -11,7 +11,7 @@ from advisor.answers import RecentAnswers
 from advisor.service import Advisor
 from schemas.profile import profile_parser
 
-from .knowledge_views import KnowledgeDocuments
+from .knowledge_documents import KnowledgeDocuments
 
 __all__ = ["init_app", "advisor", "documents", "knowledge_base", "store", "today"]
 

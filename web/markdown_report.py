@@ -25,6 +25,8 @@ import re
 import unicodedata
 from datetime import datetime
 
+from advisor.text import join_words
+
 from .owners import actors_label, owner_label, party_names
 from .report_model import (chosen_service, input_rows, lower_first, num, overlay_summary, party_groups,
                            robustness_summary, source_label)
@@ -233,8 +235,9 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
               f"compares {len(ranking)} compute services by the layers of the AWS Shared Responsibility Model the "
               "team would own on each.", ""]
     if overlay:
-        who = " and ".join(escape_prose(p) for p in overlay["parties"])
-        lines += [f"Three parties share the work: AWS, {who} and the team. The organisation overlay "
+        who = join_words([escape_prose(p) for p in overlay["parties"]])
+        everyone = join_words(["AWS", *(escape_prose(p) for p in overlay["parties"]), "the team"])
+        lines += [f"{everyone} share the work. The organisation overlay "
                   f"\"{escape_prose(overlay['name'])}\" gives {who} layers the team would otherwise own; the team's "
                   "hours count only what is still the team's.", ""]
     lines += ["## Decision Drivers", ""]

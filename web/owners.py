@@ -6,7 +6,8 @@ values this version does not know: those are shown as written, never an error.
 """
 from __future__ import annotations
 
-from advisor.owners import AWS, TEAM, actor_party, actors_of, join_and, owner_of
+from advisor.owners import AWS, TEAM, actor_party, actors_of, owner_of
+from advisor.text import join_words
 
 __all = ["party_names", "owner_kind", "owner_label", "actors", "actor_name", "actors_label", "actors_kind",
            "KIND_NAMES"]
@@ -76,7 +77,7 @@ def actors_label(who: dict, names: dict[str, str]) -> str:
     people = [actor_name(a, names) for a in actors(who)]
     if not people:
         return "Nobody acts"
-    text = join_and(people)
+    text = join_words(people)
     return text[:1].upper() + text[1:] + (" acts" if len(people) == 1 else " act")
 
 

@@ -9,9 +9,9 @@ from advisor import ProfileError
 from schemas.profile_form import profile_form_schema
 
 from . import auth, metrics
-from .compare_view import FIELDS as COMPARE_FIELDS
-from .compare_view import LABELS as COMPARE_LABELS
-from .compare_view import comparison_model, read_compare_form
+from .compare_page import FIELDS as COMPARE_FIELDS
+from .compare_page import LABELS as COMPARE_LABELS
+from .compare_page import comparison_model, read_compare_form
 from .extensions import advisor, documents, knowledge_base
 from .profile_form import (DEFAULTS, LABELS, WEIGHT_FIELDS, WEIGHT_NAMES, changed_values, field_id, form_errors,
                            form_values, profile_values)

@@ -29,6 +29,8 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
 
     class StaticFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):  # the report's own charts, drawn as images
+                return super().fetch(url, headers)
             if not url.startswith(prefix):
                 raise ValueError(f"only the app's static files are read, not {url[:100]}")
             path = safe_join(static_folder, unquote(urlsplit(url[len(prefix):]).path))

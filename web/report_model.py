@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from advisor.owners import join_and
 from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
+from advisor.text import join_words
 
 from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
@@ -131,7 +131,7 @@ def overlay_summary(result: dict) -> dict | None:
         return None
     parties = [p.get("name") or p.get("id") for p in overlay.get("parties", [])]
     name = overlay.get("name") or overlay.get("id", "")
-    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_and(parties) or 'no parties'})"
+    text = f"{name} (organisation overlay {overlay.get('id', '')}: {join_words(parties) or 'no parties'})"
     return {"id": overlay.get("id"), "name": name, "parties": parties, "text": text}
 
 
@@ -187,7 +187,7 @@ def _team_line(entry: dict, layers: list[dict], names: dict[str, str]) -> str:
     owned = [lower_first(item["name"]) + (" (shared)" if item.get("owner") == "shared" else "")
              for item in entry["team_owns"]]
     parties = party_groups(entry)
-    text = f"The team owns or shares {len(owned)} of {len(layers)} layers: {join_and(owned) or 'none'}"
+    text = f"The team owns or shares {len(owned)} of {len(layers)} layers: {join_words(owned) or 'none'}"
     for group in parties:
         text += f"; {group['name']} takes {len(group['layers'])}"
     return text + f"; AWS owns the other {len(entry['aws_owns'])}."
@@ -200,9 +200,9 @@ def _residual_risks(incidents: list[dict], service: str) -> list[str]:
         cell = next((c for c in incident["cells"] if c["service"]["id"] == service), None)
         if cell is None or cell["acts"] not in ("team", "both"):
             continue
-        layers = join_and([lower_first(layer) for layer in cell["team_layers"]])
+        layers = join_words([lower_first(layer) for layer in cell["team_layers"]])
         others = [a for a in cell["actors"] if a != "the team"]
-        beside = f", beside {join_and(others)}" if others else ""
+        beside = f", beside {join_words(others)}" if others else ""
         risks.append(f"{incident['name']}: the team acts on {layers or 'its own layers'}{beside}.")
     return risks
 

@@ -19,10 +19,12 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
 from adapters.repository import Assessment
+from advisor.text import join_words
 from schemas.assessment import page_args_schema
 
 from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
+from .charts import svg_data_uri
 from .markdown_report import record_filename, render_markdown
 from .pdf import html_to_pdf
 from .report_model import chosen_service, date_text, num, report_model, source_label
@@ -31,6 +33,8 @@ from .validation import load_or_422
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
+bp.add_app_template_filter(svg_data_uri, "svg_data_uri")
+bp.add_app_template_filter(join_words, "words")  # "a", "a and b", "a, b and c"
 log = logging.getLogger("advisor.reports")
 
 _RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
@@ -103,11 +107,23 @@ def _render_report(assessment: Assessment, warnings: list[dict], for_pdf: bool =
 def index():
     """Saved reports, newest first, a page at a time."""
     args = load_or_422(page_args_schema, request.args.to_dict())
-    page, per_page = args["page"], args["per_page"]
-    items, total = advisor().page(page, per_page, created_by=auth.list_owner())
-    rows = [{"id": a.id, "name": a.name, "date_text": date_text(a.created_at), "created_at": a.created_at,
-             "chosen": chosen_service(a.result), "version": a.knowledge_base_version} for a in items]
-    return render_template("reports/index.html", rows=rows, page=page, per_page=per_page, total=total)
+    page, per_page, name = args["page"], args["per_page"], args["name"] or ""
+    items, total = advisor().page(page, per_page, created_by=auth.list_owner(), name=name or None)
+    rows = [list_row(a) for a in items]
+    pages = max(1, -(-total // per_page))
+    return render_template("reports/index.html", rows=rows, page=page, pages=pages, per_page=per_page, total=total,
+                           name=name)
+
+
+def list_row(assessment: Assessment) -> dict:
+    """What the list of saved reports shows of one: its first place, how firm that is and whether the team fits."""
+    result = assessment.result
+    robustness = result.get("robustness") or {}
+    return {"id": assessment.id, "name": assessment.name, "date_text": date_text(assessment.created_at),
+            "created_at": assessment.created_at, "chosen": chosen_service(result),
+            "firmness": str(robustness.get("label", "")).capitalize(),
+            "fits": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
+            "version": assessment.knowledge_base_version}
 
 
 @bp.get("/<assessment_id>")

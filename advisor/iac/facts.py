@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text import join_words
+
 __all__ = ["Provenance", "Unsupported", "Unresolved", "Derivation", "Facts", "Origin"]
 
 # Choice fields and their values from least to most demanding.
@@ -192,7 +194,7 @@ class Facts:
         if len(arches) == 1:
             best["workload.arch"] = self._arch[0]
         elif arches:
-            names = " and ".join(sorted(arches))
+            names = join_words(sorted(arches))
             for p in self._arch:
                 self.unresolved.append(Unresolved(p.source, p.resource, p.attribute,
                                                   f"the files ask for both {names} processors, so no single "

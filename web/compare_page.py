@@ -13,6 +13,7 @@ from advisor import KnowledgeBase
 from advisor.owners import owner_of, split_actors
 from advisor.profile import WORKLOAD_PHRASES
 from advisor.scoring import VALUE_NAMES
+from advisor.text import join_words
 from schemas.compare import compare_form_schema
 
 from .messages import field_messages
@@ -106,7 +107,7 @@ def _customisation(old: str, new: str, change: int) -> str:
 
 
 def _limit(limit: dict, services: dict[str, str]) -> dict:
-    condition = " and ".join(_phrase(key, value) for key, value in (limit.get("when") or {}).items())
+    condition = join_words([_phrase(key, value) for key, value in (limit.get("when") or {}).items()])
     return {**limit, "service_name": services.get(limit["service"], limit["service"]),
             "condition": f"for {condition}" if condition else ""}
 
