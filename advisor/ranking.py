@@ -17,9 +17,13 @@ __all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sen
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankedService:
-    """One service's place in a ranking, with what the team and AWS would own and why."""
+    """One service's place in a ranking, with what the team and AWS would own and why.
+
+    Made once per ranking and never changed afterwards, like the Recommendation holding it; not frozen only
+    because a frozen class's constructor costs several times as much, four times per ranking.
+    """
 
     service: str
     name: str

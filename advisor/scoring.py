@@ -80,9 +80,12 @@ class Blocker:
                 "unblock": self.unblock, "source": self.source}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evaluation:
-    """The raw fit of one service: score, its parts, its standing on the team's needs and its blockers."""
+    """The raw fit of one service: score, its parts, its standing on the team's needs and its blockers.
+
+    Never changed once made; not frozen only because a frozen class's constructor costs several times as much.
+    """
 
     view: ServiceView
     score: float

@@ -255,10 +255,7 @@ class Standings:
         """The services nothing but the field's value can block, in order of their order keys without the blocked
         part, up to the first one no value of the field blocks: each with the largest value its limits allow
         (_FREE where no limit reads the field, _READ where a limit other than a maximum on it reads it)."""
-        if self._broken is None:
-            self._broken = [frozenset(at for at, limit in enumerate(view.limits) if breaks(limit, self.asked))
-                            for view in self.views]
-        views, asked = self.views, self.asked
+        views, asked, broken = self.views, self.asked, self._limits_broken()
         candidates = []
         for i in self.by_tail:
             view = views[i]
@@ -268,7 +265,7 @@ class Standings:
                     candidates.append((i, _FREE))
                     break
                 continue
-            if self.isolation_blocked[i] or not self._broken[i].isdisjoint(apart):
+            if self.isolation_blocked[i] or not broken[i].isdisjoint(apart):
                 continue  # something other than the field's value blocks it
             ceilings = view.ceilings.get(field)
             if ceilings is None:
@@ -277,6 +274,13 @@ class Standings:
                 candidates.append((i, min([limit.value for limit in ceilings
                                            if all(asked[k] == v for k, v in limit.when)], default=math.inf)))
         return candidates
+
+    def _limits_broken(self) -> list[frozenset[int]]:
+        """Per service, the positions (in view.limits) of the limits the profile's workload breaks."""
+        if self._broken is None:
+            self._broken = [frozenset(at for at, limit in enumerate(view.limits) if breaks(limit, self.asked))
+                            for view in self.views]
+        return self._broken
 
     def winner_with_choice(self, field: str, value: str) -> int:
         """A choice that changes who owns what: the services it touches get the view for it, as the ranking does.
@@ -298,7 +302,10 @@ class Standings:
             fits = (burden_fit(profile.security_hours_per_month, view.burden_hours, scale.burden),
                     patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
                     fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
-            blocked = self.isolation_blocked[i] or any(breaks(limit, asked) for limit in view.limits)
+            apart = view.limits_apart.get(field)  # a service's views share its limits: only those reading it re-checked
+            blocked = self.blocked[i] if apart is None else (
+                self.isolation_blocked[i] or not self._limits_broken()[i].isdisjoint(apart)
+                or any(breaks(limit, asked) for limit in view.limits_reading[field]))
             keys[i] = order_key(blocked, self.tiers[i], weighted_score(fits, weights), view)
         return keys.index(min(keys))  # the keys end in the service id: no two are equal
 

@@ -54,11 +54,18 @@ def _chunked_form_limit() -> None:
         read_body()
 
 
+# Answers hold teams' architecture details: no cache keeps them. Static files set their own Cache-Control.
+_DEFAULT_HEADERS = tuple((name.lower(), name, value)
+                         for name, value in (*SECURITY_HEADERS.items(), ("Cache-Control", "no-store")))
+
+
 def _add_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    # Answers hold teams' architecture details: no cache keeps them. Static files set their own.
-    response.headers.setdefault("Cache-Control", "no-store")
+    # Each header the response does not set itself, added in one pass (Headers.setdefault rescans every header for
+    # each name, about 30 µs a response).
+    present = {name.lower() for name in response.headers.keys()}
+    for lowered, name, value in _DEFAULT_HEADERS:
+        if lowered not in present:
+            response.headers.add(name, value)
     return response
 
 
