@@ -23,18 +23,23 @@ DEFAULT_FORM = {"name": "Payments API", "security_hours_per_month": 20, "patchin
 EIGHT_SERVICES = ["ec2", "ecs", "ecs_managed_instances", "eks", "eks_fargate", "fargate", "lambda",
                   "lambda_managed_instances"]
 MAX_PAGES = {4: 8, 8: 14}
+# A long name, a capacity warning, an organisation overlay and a ruled-out service: page 1 still holds the decision.
+CROWDED = {"name": "Customer onboarding and identity verification platform for the retail banking division, "
+                   "regulated by two supervisors, with the long name its architects gave it in full",
+           "security_hours_per_month": 1, "patching_staff": 0, "customisation": "high", "isolation": "dedicated",
+           "overlay": "platform_team", "workload": {"max_duration_minutes": 60, "memory_gb": 16}}
 # Where the running head and the page number sit (A4 in points, page margins 14 mm top and 13 mm bottom).
 HEAD_BOTTOM, FOOT_TOP = 40.0, 805.0
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """The default report with the default four services and with all eight: (saved answer, PDF bytes)."""
+    """The default report with the default four services, with all eight, and a crowded one: (saved, PDF bytes)."""
     app = create_app({"TESTING": True, "SECRET_KEY": "test-only-key",
                       "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('pdf') / 'test.sqlite3'}"})
     client = app.test_client()
     out = {}
-    for count, body in ((4, DEFAULT_FORM), (8, {**DEFAULT_FORM, "services": EIGHT_SERVICES})):
+    for count, body in ((4, DEFAULT_FORM), (8, {**DEFAULT_FORM, "services": EIGHT_SERVICES}), ("crowded", CROWDED)):
         saved = client.post("/api/v1/assessments", json=body).get_json()
         response = client.get(saved["links"]["report_pdf"])
         assert response.status_code == 200
@@ -64,7 +69,7 @@ def test_the_report_stays_within_its_page_bound(reports, count):
     assert len(PdfReader(io.BytesIO(pdf)).pages) <= MAX_PAGES[count]
 
 
-@pytest.mark.parametrize("count", [4, 8])
+@pytest.mark.parametrize("count", [4, 8, "crowded"])
 def test_no_page_but_the_last_holds_less_than_a_fifth_of_a_page(reports, count, tmp_path):
     _, pdf = reports[count]
     pages = page_lines(pdf, tmp_path)

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from web.report_model import robustness_summary
+
 HTML = {"Accept": "text/html"}
 
 
@@ -125,3 +127,18 @@ def test_every_figure_of_hours_carries_the_assumption_caveat_beside_it(report):
     assert caveat in words(ranking)
     stacks = page.split('class="stacks"', 1)[1].split("<figure", 1)[0]
     assert caveat in words(stacks)
+
+
+@pytest.mark.parametrize("leader, other, why", [
+    ({"meets_needs": True, "fits_capacity": False}, {"meets_needs": False, "fits_capacity": False},
+     ": A meets the application’s needs and B does not."),
+    ({"meets_needs": True, "fits_capacity": True}, {"meets_needs": True, "fits_capacity": False},
+     ": the team can carry A and not B."),
+    ({"meets_needs": True, "fits_capacity": True}, {"meets_needs": True, "fits_capacity": True}, "."),
+])
+def test_a_first_place_that_scores_less_than_the_runner_up_says_why_it_is_first(leader, other, why):
+    result = {"ranking": [{"service": "a", "name": "A", "eligible": True, **leader},
+                          {"service": "b", "name": "B", "eligible": True, **other}],
+              "robustness": {"label": "robust", "first": "a", "runner_up": "b", "margin": -8.7, "thresholds": []}}
+    headline = robustness_summary(result)["headline"]
+    assert headline == "A ranks above the runner-up, B, although it scores 8.7 points fewer" + why

@@ -252,3 +252,9 @@ def test_the_report_never_changes_after_the_knowledge_base_changes(make_app, tmp
     for f in formats:
         assert after.get(record["links"][f], headers=HTML).get_data(as_text=True) == originals[f]
     assert "revised" not in originals["report_html"] and "AWS patched its hypervisors" in originals["report_html"]
+
+
+def test_the_article_the_model_starts_from_is_named_by_its_title_on_the_real_facts(client, saved):
+    text = html_lib.unescape(client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True))
+    assert "seed" not in re.sub(r"<[^>]+>", " ", text).lower()
+    assert "“How does the AWS Shared Responsibility Model work?” (2022)" in text

@@ -165,6 +165,8 @@ def robustness_summary(result: dict) -> dict | None:
                     and chosen_service(result) else "No service is eligible, so nothing is really recommended.")
     elif margin == 0:
         headline = f"{first} and {runner_up} are level on points (to one decimal); the ranking puts {first} first."
+    elif margin < 0:
+        headline = _ahead_on_fewer_points(result, robustness, first, runner_up, -margin)
     else:
         headline = f"{first} leads the runner-up, {runner_up}, by {num(margin)} point{'s' if margin != 1 else ''}."
     groups = {key: {"key": key, "title": title, "sentences": [], "changes": []} for key, title, _ in THRESHOLD_GROUPS}
@@ -232,6 +234,20 @@ def decision_summary(result: dict, profile: dict, incidents: list[dict], robustn
             "incident_count": len(incidents),
             "staff_has": profile["patching_staff"], "staff_needed": chosen["patching_staff_needed"],
             "assumptions": chosen.get("assumptions", [])}
+
+
+def _ahead_on_fewer_points(result: dict, robustness: dict, first: str, runner_up: str, behind: float) -> str:
+    """Why first place ranks above a runner-up that scores more: it meets the needs, or the team can carry it."""
+    by_id = {entry["service"]: entry for entry in result.get("ranking", [])}
+    leader, other = by_id.get(robustness.get("first"), {}), by_id.get(robustness.get("runner_up"), {})
+    points = f"{num(round(behind, 1))} point{'s' if behind != 1 else ''}"
+    if leader.get("meets_needs") and not other.get("meets_needs"):
+        why = f"{first} meets the application’s needs and {runner_up} does not"
+    elif leader.get("fits_capacity") and not other.get("fits_capacity"):
+        why = f"the team can carry {first} and not {runner_up}"
+    else:
+        return f"{first} ranks above the runner-up, {runner_up}, although it scores {points} fewer."
+    return f"{first} ranks above the runner-up, {runner_up}, although it scores {points} fewer: {why}."
 
 
 def compare_pair(result: dict) -> dict | None:
