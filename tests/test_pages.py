@@ -1,6 +1,7 @@
 """The requirements form through the test client: questions, validation, CSRF and the redirect to the report."""
 import html as html_lib
 import json
+import re
 
 import pytest
 
@@ -261,3 +262,12 @@ def test_a_service_overlay_or_choice_the_form_never_offered_is_refused_beside_it
     _, first = Elements(html).by_id(fid)
     assert first["aria-invalid"] == "true" and f"{fid}-error" in first["aria-describedby"].split()
     assert saved_count(client) == 0
+
+
+@pytest.mark.parametrize("path", ["/", "/reports", "/compare?from=machines&to=tasks"])
+def test_the_pages_speak_of_aws_facts_never_of_a_knowledge_base(fixture_client, profile, path):
+    fixture_client.post("/api/v1/assessments", json={**profile, "name": "Ledger"})
+    page = fixture_client.get(path, headers=HTML)
+    assert page.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split()).lower()
+    assert "knowledge base" not in text and "aws facts" in text

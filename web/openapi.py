@@ -215,10 +215,11 @@ def build_spec(app: Flask) -> dict:
     spec = APISpec(
         title="Shared-Responsibility Advisor API", version="1.0.0", openapi_version="3.1.0", plugins=[plugin],
         info={"description": (
-            "Ranks AWS compute services (Amazon EC2, Amazon ECS on EC2, AWS Fargate, AWS Lambda) for a team's "
-            "security capacity and needs, and says which security layers the team would own on each. Errors are "
-            "RFC 9457 problem documents (application/problem+json). Every response carries an X-Request-ID. "
-            f"Knowledge base {app.extensions['advisor.kb'].version}.")},
+            "Ranks AWS compute services (by default Amazon EC2, Amazon ECS on EC2, AWS Fargate and AWS Lambda; "
+            "others on request) for a team's security capacity and needs, and says which security layers the team "
+            "would own on each. Errors are RFC 9457 problem documents (application/problem+json). Every response "
+            "carries an X-Request-ID. Answers come from version "
+            f"{app.extensions['advisor.kb'].version} of the advisor's AWS facts (knowledge_base_version).")},
     )
     plugin.converter.add_attribute_function(_exclusive_minimum)
     spec.components.security_scheme("bearerAuth", {
