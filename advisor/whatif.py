@@ -294,20 +294,27 @@ class Standings:
             return 0
         asked = {**self.asked, field: value}
         choices = {name: asked[name] for name in CHOICE_DEFAULTS}
-        profile, scale, weights = self.profile, self.scale, self.weights
         keys = list(self.keys)
         for i in touched:
-            view = self.kb.view(self.views[i].service.id, profile.overlay, profile.calibration, choices)
-            fits = self.fits[i]
-            fits = (burden_fit(profile.security_hours_per_month, view.burden_hours, scale.burden),
-                    patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
-                    fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
-            apart = view.limits_apart.get(field)  # a service's views share its limits: only those reading it re-checked
-            blocked = self.blocked[i] if apart is None else (
-                self.isolation_blocked[i] or not self._limits_broken()[i].isdisjoint(apart)
-                or any(breaks(limit, asked) for limit in view.limits_reading[field]))
-            keys[i] = order_key(blocked, self.tiers[i], weighted_score(fits, weights), view)
+            view = self.kb.view(self.views[i].service.id, self.profile.overlay, self.profile.calibration, choices)
+            keys[i] = order_key(self._blocked_with(i, view, field, asked), self.tiers[i],
+                                weighted_score(self._fits_of(i, view), self.weights), view)
         return keys.index(min(keys))  # the keys end in the service id: no two are equal
+
+    def _fits_of(self, i: int, view: ServiceView) -> tuple[float, ...]:
+        """Service i's fits on another of its views: burden, patching and simplicity move; the levels do not."""
+        profile, scale, fits = self.profile, self.scale, self.fits[i]
+        return (burden_fit(profile.security_hours_per_month, view.burden_hours, scale.burden),
+                patching_fit(profile.patching_staff, view.patching_staff_needed, scale.patching),
+                fits[2], fits[3], simplicity_fit(view.burden_hours, scale.burden))
+
+    def _blocked_with(self, i: int, view: ServiceView, field: str, asked: dict) -> bool:
+        """Whether service i is ruled out on that view once ``field`` is asked as in ``asked``."""
+        apart = view.limits_apart.get(field)  # a service's views share its limits: only those reading it re-checked
+        if apart is None:
+            return self.blocked[i]
+        return (self.isolation_blocked[i] or not self._limits_broken()[i].isdisjoint(apart)
+                or any(breaks(limit, asked) for limit in view.limits_reading[field]))
 
 
 def _blocked_by(evaluation: Evaluation, *, isolation: bool) -> bool:

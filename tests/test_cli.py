@@ -226,6 +226,7 @@ def _run_advise(args, cwd, stderr):
                           stdout=subprocess.PIPE, stderr=stderr, timeout=120)
 
 
+@pytest.mark.slow  # starts the real `flask` command in a new process
 def test_the_progress_bar_shows_on_a_terminal_and_not_in_a_pipe(portfolio, tmp_path):
     (portfolio / "broken.json").unlink()
     (portfolio / "invalid.json").unlink()

@@ -100,6 +100,7 @@ def test_kb_check_on_a_broken_copy_exits_non_zero_naming_file_and_field(runner, 
     assert "services/ecs.toml: ownership.logs: unknown layer 'logs'" in result.output
 
 
+@pytest.mark.slow  # starts the real `flask` command in a new process
 def test_kb_check_honours_advisor_graph_data_from_the_flask_command_line(graph_copy, tmp_path):
     env = {**os.environ, "ADVISOR_INSTANCE_PATH": str(tmp_path / "instance"), "ADVISOR_GRAPH_DATA": str(graph_copy)}
     command = [sys.executable, "-m", "flask", "--app", "app", "kb", "check"]
