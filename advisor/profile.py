@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
-           "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "profile_as_dict"]
+           "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "CHOICE_CONDITIONS", "profile_as_dict"]
 
 # The values a workload field with a fixed choice may take; limits and profiles use the same words.
 WORKLOAD_CHOICES = {
@@ -24,6 +24,14 @@ CHOICE_ASSUMPTIONS = {
     ("on_ec2", "kubernetes"): "the team runs its own Kubernetes cluster on the instances",
     ("lambda_package", "zip"): "functions are .zip packages on a runtime AWS manages",
     ("lambda_package", "image"): "functions are container images the team builds on a base image",
+}
+# How a what-if names a choice changed to another value.
+CHOICE_CONDITIONS = {
+    ("on_ec2", "application"): "With the application run directly on EC2 instances",
+    ("on_ec2", "containers"): "With containers the team runs itself on EC2 instances",
+    ("on_ec2", "kubernetes"): "With a Kubernetes cluster the team runs itself on EC2 instances",
+    ("lambda_package", "zip"): "With Lambda functions packaged as .zip files",
+    ("lambda_package", "image"): "With Lambda functions packaged as container images",
 }
 
 

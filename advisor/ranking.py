@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .capacity import capacity_warnings
+from .capacity import capacity_warnings, fits
 from .model import KnowledgeBase, ServiceView
 from .profile import CHOICE_ASSUMPTIONS, Profile
 from .robustness import Robustness, robustness
@@ -134,7 +134,7 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
             platform_hours_per_month=view.platform_hours, application_hours_per_month=view.application_hours,
             meets_needs=ev.meets_needs, needs_gaps=tuple(_gaps(kb, profile, ev)),
-            fits_capacity=_fits(view, profile), not_used=view.not_used,
+            fits_capacity=fits(view, profile), not_used=view.not_used,
             assumptions=fixed.assumptions,
         ))
     overlay = kb.overlays[profile.overlay].summary() if profile.overlay else None
@@ -150,11 +150,6 @@ def _breakdown(fits: tuple[float, ...], weights: tuple[float, ...], total: float
     return {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
                    "lost": round(100 * (1 - fit) * weight / total, 1)}
             for name, fit, weight in zip(COMPONENTS, fits, weights)}
-
-
-def _fits(view: ServiceView, profile: Profile) -> bool:
-    return view.burden_hours <= profile.security_hours_per_month and \
-        view.patching_staff_needed <= profile.patching_staff
 
 
 def level_phrase(kb: KnowledgeBase, level_id: str) -> str:

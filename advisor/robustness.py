@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import KnowledgeBase
-from .profile import CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile
+from .profile import CHOICE_CONDITIONS, CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile
 from .scoring import COMPONENTS, VALUE_NAMES, Evaluation
 from .text import number
 from .whatif import Grid, Standings, nearest_change
@@ -262,15 +262,6 @@ def _other_values(field: str, current) -> list:
     return [c for c in WORKLOAD_CHOICES[field] if c != current]
 
 
-_CHOICE_CONDITIONS = {
-    ("on_ec2", "application"): "With the application run directly on EC2 instances",
-    ("on_ec2", "containers"): "With containers the team runs itself on EC2 instances",
-    ("on_ec2", "kubernetes"): "With a Kubernetes cluster the team runs itself on EC2 instances",
-    ("lambda_package", "zip"): "With Lambda functions packaged as .zip files",
-    ("lambda_package", "image"): "With Lambda functions packaged as container images",
-}
-
-
 def _condition(kb: KnowledgeBase, name: str, value) -> str:
     """The changed input as the start of a sentence: "With 2 patching engineers"."""
     if name in _PROFILE_CONDITIONS:
@@ -295,8 +286,8 @@ _PROFILE_CONDITIONS = {
 
 
 def _workload_condition(field: str, value) -> str:
-    if (field, value) in _CHOICE_CONDITIONS:
-        return _CHOICE_CONDITIONS[field, value]
+    if (field, value) in CHOICE_CONDITIONS:
+        return CHOICE_CONDITIONS[field, value]
     if field == "os":
         return f"With a {VALUE_NAMES[value]} workload"
     if field in WORKLOAD_CHOICES:

@@ -16,7 +16,7 @@ from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
 from .profile_form import form_value
 
-__all__ = ["report_model", "chosen_service", "input_rows", "incident_rows", "party_groups", "overlay_summary",
+__all__ = ["report_model", "chosen_service", "fits_capacity", "input_rows", "incident_rows", "party_groups", "overlay_summary",
            "robustness_summary", "compare_pair", "decision_summary", "cited_sources", "hours_caveat", "date_text", "source_label", "num", "lower_first",
            "LABEL_CUT_OFFS", "SEED_TITLE", "HOURS_CAVEAT"]
 
@@ -87,6 +87,11 @@ def source_label(source: str) -> str:
 def chosen_service(result: dict) -> dict | None:
     """The first eligible service of the ranking, or None when every one is ruled out."""
     return next((entry for entry in result["ranking"] if entry["eligible"]), None)
+
+
+def fits_capacity(result: dict) -> bool:
+    """Whether the team can carry first place: the ranking gave no capacity warning."""
+    return all(w.get("type") != "capacity" for w in result.get("warnings", []))
 
 
 def input_rows(profile: dict, result: dict | None = None) -> list[tuple[str, str]]:
@@ -350,7 +355,7 @@ def report_model(profile: dict, result: dict, *, created_at: datetime | None = N
         "warnings": [w for w in result.get("warnings", []) if w.get("type", "knowledge") != "knowledge"]
         + [w for w in warnings if w.get("type", "knowledge") == "knowledge"],
         "calibration": result.get("calibration"),
-        "fits_capacity": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
+        "fits_capacity": fits_capacity(result),
         "capacity": capacity,
         "ranking": ranking,
         "chosen": chosen_service(result),

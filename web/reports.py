@@ -27,7 +27,7 @@ from .extensions import advisor, store
 from .charts import svg_data_uri
 from .markdown_report import record_filename, render_markdown
 from .pdf import html_to_pdf
-from .report_model import chosen_service, date_text, num, report_model, source_label
+from .report_model import chosen_service, fits_capacity, date_text, num, report_model, source_label
 from .validation import load_or_422
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -122,7 +122,7 @@ def list_row(assessment: Assessment) -> dict:
     return {"id": assessment.id, "name": assessment.name, "date_text": date_text(assessment.created_at),
             "created_at": assessment.created_at, "chosen": chosen_service(result),
             "firmness": str(robustness.get("label", "")).capitalize(),
-            "fits": all(w.get("type") != "capacity" for w in result.get("warnings", [])),
+            "fits": fits_capacity(result),
             "version": assessment.knowledge_base_version}
 
 
