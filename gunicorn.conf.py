@@ -110,9 +110,16 @@ util.write_error = _write_problem
 
 
 def on_starting(server):
-    """Start the figures from zero: files a previous run left in the metrics folder are removed."""
+    """Start the figures from zero (files a previous run left in the metrics folder are removed), and say
+    whether the ranking runs compiled (scripts/build_core.py) or from its sources."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
+    import advisor
+    if advisor.CORE == "compiled":
+        server.log.info("ranking core: compiled")
+    else:
+        server.log.warning("ranking core: interpreted (same answers, slower); "
+                           "python scripts/build_core.py compiles it")
 
 
 def on_exit(server):

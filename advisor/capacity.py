@@ -12,7 +12,7 @@ import math
 from dataclasses import replace
 
 from .model import KnowledgeBase, ServiceView
-from .profile import Profile
+from .profile import Number, Profile
 from .scoring import Evaluation
 from .text import join_words, number
 
@@ -37,7 +37,7 @@ def capacity_warnings(kb: KnowledgeBase, profile: Profile, evaluations: list[Eva
         return []
     lighter = [e for e in eligible if fits(e.view, profile)]
     view = leader.view
-    hours_short = round(max(0.0, view.burden_hours - profile.security_hours_per_month), 2)
+    hours_short: Number = round(max(0.0, view.burden_hours - profile.security_hours_per_month), 2)
     staff_short = max(0, math.ceil(view.patching_staff_needed - 1e-9) - profile.patching_staff)
     return [{
         "code": "first_over_capacity" if lighter else "no_fit", "type": "capacity",
@@ -48,7 +48,7 @@ def capacity_warnings(kb: KnowledgeBase, profile: Profile, evaluations: list[Eva
     }]
 
 
-def _message(view: ServiceView, profile: Profile, hours_short: float, staff_short: int,
+def _message(view: ServiceView, profile: Profile, hours_short: Number, staff_short: int,
              lighter: list[Evaluation]) -> str:
     name = view.service.name
     gaps = []
@@ -73,7 +73,7 @@ def _message(view: ServiceView, profile: Profile, hours_short: float, staff_shor
 
 
 def _nearest_changes(kb: KnowledgeBase, profile: Profile, leader: Evaluation, lighter: list[Evaluation],
-                     hours_short: float, staff_short: int) -> list[dict]:
+                     hours_short: Number, staff_short: int) -> list[dict]:
     view = leader.view
     changes = []
     if hours_short or staff_short:

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import networkx as nx
+import networkx as nx  # type: ignore[import-untyped]
 
 from .owners import OWNERS
-from .profile import CHOICE_DEFAULTS
+from .profile import CHOICE_DEFAULTS, Number
 
 __all__ = [
     "OWNERS", "Level", "Layer", "Incident", "Ownership", "Limit", "IsolationSupport",
@@ -41,9 +41,9 @@ class Layer:
     description: str
     skills: tuple[str, ...]
     runs_on: tuple[str, ...]
-    hours_per_month: float
+    hours_per_month: Number
     hours_basis: str
-    patching_staff_needed: float
+    patching_staff_needed: Number
     incidents: tuple[str, ...]
     position: int = 0
     work: str = "platform"
@@ -148,9 +148,9 @@ class Service:
 class LayerEffort:
     """The effort one layer costs its owner: hours a month and patching staff, with their basis."""
 
-    hours_per_month: float
+    hours_per_month: Number
     hours_basis: str
-    patching_staff_needed: float
+    patching_staff_needed: Number
 
 
 @dataclass(frozen=True)
@@ -178,16 +178,16 @@ class ServiceView:
     service: Service
     team_owns: tuple[dict, ...]
     aws_owns: tuple[dict, ...]
-    burden_hours: float
-    patching_staff_needed: float
+    burden_hours: Number
+    patching_staff_needed: Number
     patching_layers: tuple[str, ...]
     customisation_rank: int
     limits_by_field: dict[str, tuple[Limit, ...]]
     party_owns: tuple[dict, ...] = ()
-    party_hours: float = 0.0
+    party_hours: Number = 0.0
     party_patching_layers: tuple[str, ...] = ()
     overlay: str | None = None
-    application_hours: float = 0.0
+    application_hours: Number = 0.0
     choices: tuple[tuple[str, str], ...] = ()
     calibration: str | None = None
     not_used: tuple[dict, ...] = ()
@@ -206,7 +206,7 @@ class ServiceView:
     # staff, the seed article's services first, then the id.
     tie_breaks: tuple = field(init=False, repr=False, compare=False)
     # The team's hours on platform layers: what changes from one service to another.
-    platform_hours: float = field(init=False, repr=False, compare=False)
+    platform_hours: Number = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         every = tuple(limit for limits in self.limits_by_field.values() for limit in limits)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Union
 
-__all__ = ["Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
+__all__ = ["Number", "Workload", "Weights", "Profile", "DEFAULT_WEIGHTS", "WORKLOAD_PHRASES", "WORKLOAD_CHOICES",
            "CHOICE_DEFAULTS", "CHOICE_ASSUMPTIONS", "CHOICE_CONDITIONS", "profile_as_dict"]
+
+# A figure as the team or the knowledge base wrote it: a whole number stays whole in every answer (20, not 20.0).
+Number = Union[int, float]
 
 # The values a workload field with a fixed choice may take; limits and profiles use the same words.
 WORKLOAD_CHOICES = {
@@ -39,10 +43,10 @@ CHOICE_CONDITIONS = {
 class Workload:
     """Workload limits; None or False means the team did not ask for it."""
 
-    max_duration_minutes: float | None = None
-    memory_gb: float | None = None
-    vcpu: float | None = None
-    ephemeral_storage_gb: float | None = None
+    max_duration_minutes: Number | None = None
+    memory_gb: Number | None = None
+    vcpu: Number | None = None
+    ephemeral_storage_gb: Number | None = None
     gpu: bool = False
     privileged: bool = False
     always_on: bool = False
@@ -57,18 +61,25 @@ class Workload:
         """The choices that change who owns what, as field -> value."""
         return {name: getattr(self, name) for name in CHOICE_DEFAULTS}
 
+    def asked(self) -> dict[str, Any]:
+        """Every field, as field -> value (what the team asked, with None and False where it asked nothing)."""
+        return {"max_duration_minutes": self.max_duration_minutes, "memory_gb": self.memory_gb, "vcpu": self.vcpu,
+                "ephemeral_storage_gb": self.ephemeral_storage_gb, "gpu": self.gpu, "privileged": self.privileged,
+                "always_on": self.always_on, "os": self.os, "arch": self.arch, "invocation": self.invocation,
+                "daemonsets": self.daemonsets, "on_ec2": self.on_ec2, "lambda_package": self.lambda_package}
+
 
 @dataclass(frozen=True)
 class Weights:
     """How much each part of the fit counts; only their proportions matter."""
 
-    burden: float = 0.35
-    patching: float = 0.25
-    customisation: float = 0.2
-    isolation: float = 0.1
-    simplicity: float = 0.1
+    burden: Number = 0.35
+    patching: Number = 0.25
+    customisation: Number = 0.2
+    isolation: Number = 0.1
+    simplicity: Number = 0.1
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, Number]:
         return {"burden": self.burden, "patching": self.patching, "customisation": self.customisation,
                 "isolation": self.isolation, "simplicity": self.simplicity}
 
@@ -80,7 +91,7 @@ DEFAULT_WEIGHTS = Weights()
 class Profile:
     """What a team can carry and what its application needs."""
 
-    security_hours_per_month: float
+    security_hours_per_month: Number
     patching_staff: int
     customisation: str
     isolation: str
@@ -112,9 +123,9 @@ WORKLOAD_PHRASES = {
 
 def profile_as_dict(profile: Profile) -> dict:
     """The profile as plain JSON-ready values, leaving out what was not asked."""
-    data = {"security_hours_per_month": profile.security_hours_per_month, "patching_staff": profile.patching_staff,
+    data: dict[str, Any] = {"security_hours_per_month": profile.security_hours_per_month, "patching_staff": profile.patching_staff,
             "customisation": profile.customisation, "isolation": profile.isolation,
-            "workload": {k: v for k, v in vars(profile.workload).items() if v is not None},
+            "workload": {k: v for k, v in profile.workload.asked().items() if v is not None},
             "weights": profile.weights.as_dict()}
     for key in ("name", "services", "overlay", "calibration"):
         value = getattr(profile, key)

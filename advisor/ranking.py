@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from .capacity import capacity_warnings, fits
 from .model import KnowledgeBase, ServiceView
-from .profile import CHOICE_ASSUMPTIONS, Profile
+from .profile import CHOICE_ASSUMPTIONS, Number, Profile
 from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
 from .text import as_sentence, join_words, number
@@ -33,15 +33,15 @@ class RankedService:
     blockers: tuple[Blocker, ...]
     team_owns: tuple[dict, ...]
     aws_owns: tuple[dict, ...]
-    burden_hours_per_month: float
-    capacity_hours_per_month: float
-    patching_staff_needed: float
-    score_breakdown: dict[str, dict[str, float]]
+    burden_hours_per_month: Number
+    capacity_hours_per_month: Number
+    patching_staff_needed: Number
+    score_breakdown: dict[str, dict[str, Number]]
     reasons: tuple[str, ...]
     party_owns: tuple[dict, ...] = ()
-    party_hours_per_month: float = 0.0
-    platform_hours_per_month: float = 0.0
-    application_hours_per_month: float = 0.0
+    party_hours_per_month: Number = 0.0
+    platform_hours_per_month: Number = 0.0
+    application_hours_per_month: Number = 0.0
     meets_needs: bool = True
     needs_gaps: tuple[dict, ...] = ()
     fits_capacity: bool = True
@@ -71,7 +71,7 @@ class Recommendation:
     """A full ranking for one profile against one knowledge-base version."""
 
     ranking: tuple[RankedService, ...]
-    weights: dict[str, float]
+    weights: dict[str, Number]
     knowledge_base_version: str
     overlay: dict | None = None
     robustness: Robustness | None = None
@@ -145,7 +145,7 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
         warnings=tuple(capacity_warnings(kb, profile, evaluations)), calibration=calibration)
 
 
-def _breakdown(fits: tuple[float, ...], weights: tuple[float, ...], total: float) -> dict[str, dict[str, float]]:
+def _breakdown(fits: tuple[float, ...], weights: tuple[Number, ...], total: Number) -> dict[str, dict[str, Number]]:
     """Each score part (COMPONENTS order): its fit, weight, and the points won and lost out of 100."""
     return {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
                    "lost": round(100 * (1 - fit) * weight / total, 1)}
@@ -325,6 +325,7 @@ def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, l
         gap = round(ev.score, 1) - round(runner_up.score, 1)
         return (f"Ranks first with {ev.score:.1f} points, {gap:.1f} ahead of "
                 f"{runner_up.view.service.name}.{lost_text}")
+    assert leader is not None  # ev is eligible, so some service is first
     if ev.tier != leader.tier:
         return f"Ranks {ordinal}: {_worse_need(kb, profile, ev, leader)}."
     gap = round(leader.score, 1) - round(ev.score, 1)

@@ -50,10 +50,10 @@ current one and the reported one changes the winner. How it is found is in whati
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .model import KnowledgeBase
-from .profile import CHOICE_CONDITIONS, CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile
+from .profile import CHOICE_CONDITIONS, CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
 from .scoring import COMPONENTS, VALUE_NAMES, Evaluation
 from .text import number
 from .whatif import Grid, Standings, nearest_change
@@ -85,8 +85,8 @@ class Threshold(NamedTuple):
     """The nearest value of one input that puts another service first."""
 
     input: str
-    value: object
-    current: object
+    value: Any
+    current: Any
     direction: str  # "decrease", "increase" or "change"
     first: str
     sentence: str
@@ -209,7 +209,7 @@ class _Search:
                                    lambda x, part=part: self._weight_winner(part, x))
         return found
 
-    def _weight_winner(self, part: int, value: float) -> int:
+    def _weight_winner(self, part: int, value: Number) -> int:
         weights = self.standings.weights
         if value == 0 and sum(weights) == weights[part]:
             return 0  # the weights may not all be zero: not a value the profile can take
@@ -229,7 +229,7 @@ class _Search:
 
     def workload(self) -> list[Threshold]:
         found = []
-        asked = vars(self.profile.workload)
+        asked = self.profile.workload.asked()
         read = {field for view in self.standings.views for field in view.limits_reading}
         for field in WORKLOAD_FIELDS:
             if field not in read and field not in CHOICE_DEFAULTS:

@@ -33,10 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import mul
 from types import MappingProxyType
+from typing import Any
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
-from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Profile, Workload
+from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile, Workload
 from .text import as_sentence, possessive
 
 __all__ = [
@@ -69,8 +70,8 @@ class Blocker:
     """A hard limit that rules a service out, said in plain words."""
 
     field: str
-    asked: object
-    limit: object
+    asked: Any
+    limit: Any
     sentence: str
     unblock: str
     source: str
@@ -131,13 +132,13 @@ def scales(kb: KnowledgeBase, calibration: str | None) -> Scales:
                   patching=kb.heaviest_patching.get(calibration) or 1.0)
 
 
-def weight_tuple(profile: Profile) -> tuple[float, ...]:
+def weight_tuple(profile: Profile) -> tuple[Number, ...]:
     """The profile's weights in COMPONENTS order."""
     w = profile.weights
     return (w.burden, w.patching, w.customisation, w.isolation, w.simplicity)
 
 
-def weighted_score(fits: tuple[float, ...], weights: tuple[float, ...]) -> float:
+def weighted_score(fits: tuple[float, ...], weights: tuple[Number, ...]) -> float:
     """100 times the weighted mean of the fits."""
     return 100.0 * sum(map(mul, fits, weights)) / sum(weights)
 
@@ -148,7 +149,7 @@ def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, i
 
 
 def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None,
-             weights: tuple[float, ...] | None = None) -> Evaluation:
+             weights: tuple[Number, ...] | None = None) -> Evaluation:
     """Score one service for a profile and list what blocks it (scale and weights: the profile's, if known)."""
     scale = scale or scales(kb, profile.calibration)
     service = view.service
@@ -195,11 +196,11 @@ def _with_others(blocker: Blocker, others: int) -> Blocker:
 
 def limits_broken(view: ServiceView, workload: Workload) -> list[Limit]:
     """The service's hard limits that the workload breaks, in data-file order per field."""
-    asked = vars(workload)
+    asked = workload.asked()
     return [limit for limit in view.limits if breaks(limit, asked)]
 
 
-def breaks(limit: Limit, asked: Mapping[str, object]) -> bool:
+def breaks(limit: Limit, asked: Mapping[str, Any]) -> bool:
     """Whether a workload, given as its fields, breaks one hard limit (when its condition holds)."""
     if limit.when and any(asked[k] != v for k, v in limit.when):
         return False
@@ -236,7 +237,7 @@ def limit_words(kb: KnowledgeBase) -> Mapping[str, tuple[LimitWords, ...]]:
 
 
 def _limit_blockers(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
-    asked = vars(profile.workload)
+    asked = profile.workload.asked()
     return tuple(_blocker(view, limit, asked[limit.field], words)
                  for limit, words in zip(view.limits, kb.limit_words[view.service.id]) if breaks(limit, asked))
 
@@ -250,7 +251,7 @@ def _blocker(view: ServiceView, limit: Limit, asked: object, words: LimitWords) 
                    source=limit.source)
 
 
-def _blocker_sentence(name: str, limit: Limit, asked: object) -> str:
+def _blocker_sentence(name: str, limit: Limit, asked: Any) -> str:
     if limit.kind == "max":
         sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {possessive(name)} {limit.label}"
     elif limit.field == "os":

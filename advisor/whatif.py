@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from operator import mul
 
 from .model import KnowledgeBase, ServiceView
-from .profile import CHOICE_DEFAULTS, Profile
+from .profile import CHOICE_DEFAULTS, Number, Profile
 from .scoring import (
     ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, needs_tier, order_key, patching_fit, scales,
     simplicity_fit, weight_tuple, weighted_score,
@@ -37,7 +38,7 @@ class Grid:
     high: int
     whole: bool = False
 
-    def value(self, index: int) -> float:
+    def value(self, index: int) -> Number:
         return index if self.whole else index / self.per_unit
 
     def index_at_or_past(self, x: float, direction: int) -> int:
@@ -67,15 +68,15 @@ def zeros(points: list[float], values: list[float]) -> list[float]:
     return found
 
 
-def nearest_change(grid: Grid, current: float | None, direction: int, candidates: Iterable[float],
-                   winner_at: Callable[[float], int]) -> tuple[float, int] | None:
+def nearest_change(grid: Grid, current: Number | None, direction: int, candidates: Iterable[float],
+                   winner_at: Callable[[Number], int]) -> tuple[Number, int] | None:
     """The grid value nearest the current one, in one direction, at which another service comes first.
 
     ``candidates`` are the real values where the winner may change (crossings, limit values). The
     winner is constant between them, so only the grid values next to each are re-ranked.
     """
     low, high, per_unit = grid.low, grid.high, (1 if grid.whole else grid.per_unit)
-    indices = set()
+    indices: set[int] = set()
     for x in candidates:
         k = grid.index_at_or_past(x, direction)
         indices.update((k - direction, k, k + direction))
@@ -108,9 +109,9 @@ class Standings:
         self.group_fits = [self.fits[i] for i in self.group]
         self.scores = [e.score for e in evaluations]
         self.keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
-        self.asked = vars(profile.workload)
+        self.asked = profile.workload.asked()
         self.by_tail = self._by_tail()
-        self._candidates: dict[str, list[tuple[int, object]]] = {}
+        self._candidates: dict[str, list[tuple[int, Any]]] = {}
         self._broken: list[frozenset[int]] | None = None  # per service, the positions of the limits broken now
 
     def _rivals(self) -> list[int]:
@@ -142,7 +143,7 @@ class Standings:
         fits_of = self.fits.__getitem__ if fits_of is None else fits_of
         return self.best_scored(contenders, [fits_of(i) for i in contenders])
 
-    def best_scored(self, contenders: list[int], fits: list[tuple], weights: tuple[float, ...] | None = None) -> int:
+    def best_scored(self, contenders: list[int], fits: list[tuple], weights: tuple[Number, ...] | None = None) -> int:
         """Of services in one group, with these fits, the one first on score and then on the tie-breaks.
 
         The score is written out as weighted_score does it (the same float operations); the tie-breaks end in
@@ -192,7 +193,7 @@ class Standings:
             found += zeros(points, [sum(map(mul, fits[j], w)) - f for w, f in zip(at, first)])
         return found
 
-    def winner_with_weight(self, part: int, value: float) -> int:
+    def winner_with_weight(self, part: int, value: Number) -> int:
         return self.best_scored(self.group, self.group_fits, (*self.weights[:part], value, *self.weights[part + 1:]))
 
     # -- levels: every service's fit, tier and (for isolation) blocked status change -------------
@@ -220,7 +221,7 @@ class Standings:
         First place goes to the first service, in the order of the rest of the order keys, that the value leaves
         unblocked; so only the maximums of the services before the first one no value blocks can move it.
         """
-        values = []
+        values: list[float] = []
         for i, ceiling in self._candidates_of(field):
             if ceiling is _FREE:
                 return values
@@ -231,7 +232,7 @@ class Standings:
                 values.append(ceiling)
         return values
 
-    def _candidates_of(self, field: str) -> list[tuple[int, object]]:
+    def _candidates_of(self, field: str) -> list[tuple[int, Any]]:
         candidates = self._candidates.get(field)
         if candidates is None:
             candidates = self._candidates[field] = self._candidates_for(field)
@@ -251,7 +252,7 @@ class Standings:
                 return i
         return self.by_tail[0]
 
-    def _candidates_for(self, field: str) -> list[tuple[int, object]]:
+    def _candidates_for(self, field: str) -> list[tuple[int, Any]]:
         """The services nothing but the field's value can block, in order of their order keys without the blocked
         part, up to the first one no value of the field blocks: each with the largest value its limits allow
         (_FREE where no limit reads the field, _READ where a limit other than a maximum on it reads it)."""
@@ -272,7 +273,8 @@ class Standings:
                 candidates.append((i, _READ))
             else:
                 candidates.append((i, min([limit.value for limit in ceilings
-                                           if all(asked[k] == v for k, v in limit.when)], default=math.inf)))
+                                           if limit.value is not None and all(asked[k] == v for k, v in limit.when)],
+                                          default=math.inf)))
         return candidates
 
     def _limits_broken(self) -> list[frozenset[int]]:

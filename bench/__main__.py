@@ -15,6 +15,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import advisor
+
 from . import inprocess
 from .http_rows import (
     NOT_AVAILABLE, Target, baseline_summary, cold_first_gets, create_assessments, interleaved, prewarm, probe, summarise,
@@ -67,7 +69,8 @@ def machine() -> dict:
     except OSError:
         commit = None
     return {"nproc": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "platform": platform.platform(), "wrk": wrk, "commit": commit, "loadavg_at_start": os.getloadavg()[0]}
+            "platform": platform.platform(), "wrk": wrk, "commit": commit, "loadavg_at_start": os.getloadavg()[0],
+            "core": advisor.CORE}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                      "settings": {"load_tool": tool, "connections": args.connections, "workers": WORKERS,
                                   "worker_class": "sync", **cfg}}
     say = lambda text: print(text, flush=True)  # noqa: E731
-    say(f"bench ({mode}): {tool}, {args.connections} connections, {cfg['rounds']} round(s) of {cfg['seconds']:g} s runs")
+    say(f"bench ({mode}): {tool}, {args.connections} connections, {cfg['rounds']} round(s) of {cfg['seconds']:g} s runs, "
+        f"{advisor.CORE} core")
 
     say("in process: ranking on the loaded knowledge base")
     results["in_process"] = {

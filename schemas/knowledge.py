@@ -120,6 +120,8 @@ class HealthSchema(Schema):
 
     status = fields.String(required=True, validate=validate.OneOf(["ok"]))
     knowledge_base_version = fields.String(required=True)
+    core = fields.String(required=True, validate=validate.OneOf(["compiled", "interpreted"]), metadata={
+        "description": "Whether the ranking runs compiled or from its sources: the same answers, at different speeds."})
 
 
 

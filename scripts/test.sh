@@ -35,4 +35,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The tests run the core as the service does: compiled (the run fails if it cannot be; the fast lane runs
+# whichever build matches the sources, compiled or not).
+.venv/bin/python scripts/build_core.py
+export ADVISOR_REQUIRE_COMPILED=1
 exec .venv/bin/python -m pytest "$@"

@@ -3,6 +3,8 @@ import json
 
 import pytest
 
+import advisor
+
 URL = "/api/v1/recommendations"
 
 
@@ -150,9 +152,10 @@ def test_layers_come_in_stack_order(client):
     assert [l["position"] for l in layers] == list(range(len(layers)))
 
 
-def test_healthz_answers_with_the_knowledge_base_version(client):
+def test_healthz_answers_with_the_knowledge_base_version_and_how_the_ranking_runs(client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "ok" and body["knowledge_base_version"]
+    assert body["core"] == advisor.CORE
 
 
 def test_asking_for_markdown_returns_the_decision_record_of_a_saved_report(client, profile):

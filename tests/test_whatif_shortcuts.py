@@ -59,7 +59,7 @@ def test_workload_shortcuts_pick_the_winner_a_full_reranking_picks(kb, seed):
     checked = 0
     for profile in _profiles(100, seed):
         standings = Standings(kb, profile, evaluate_all(kb, profile))
-        asked = vars(profile.workload)
+        asked = profile.workload.asked()
         for field in (*NUMERIC_WORKLOAD, *BOOLEAN_WORKLOAD, *WORKLOAD_CHOICES):
             for value in _probe_values(standings, field, asked[field]):
                 fast = (standings.winner_with_choice(field, value) if field in ("on_ec2", "lambda_package")
