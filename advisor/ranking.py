@@ -10,7 +10,7 @@ from .model import KnowledgeBase, ServiceView
 from .profile import CHOICE_ASSUMPTIONS, Number, Profile
 from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
-from .text import as_sentence, join_words, number
+from .text import as_sentence, join_words, number, rounded
 
 __all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sentences"]
 
@@ -126,7 +126,7 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
         fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
         breakdown = _breakdown(ev.fits, weight_values, total)
         ranked.append(RankedService(
-            service=view.service.id, name=view.service.name, rank=place, score=round(ev.score, 1),
+            service=view.service.id, name=view.service.name, rank=place, score=rounded(ev.score, 1),
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
@@ -147,8 +147,8 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
 
 def _breakdown(fits: tuple[float, ...], weights: tuple[Number, ...], total: Number) -> dict[str, dict[str, Number]]:
     """Each score part (COMPONENTS order): its fit, weight, and the points won and lost out of 100."""
-    return {name: {"fit": round(fit, 4), "weight": weight, "points": round(100 * fit * weight / total, 1),
-                   "lost": round(100 * (1 - fit) * weight / total, 1)}
+    return {name: {"fit": rounded(fit, 4), "weight": weight, "points": rounded(100 * fit * weight / total, 1),
+                   "lost": rounded(100 * (1 - fit) * weight / total, 1)}
             for name, fit, weight in zip(COMPONENTS, fits, weights)}
 
 
@@ -322,13 +322,13 @@ def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, l
             return f"Ranks first with {ev.score:.1f} points: the only eligible option.{lost_text}"
         if runner_up.tier != ev.tier:
             return f"Ranks first with {ev.score:.1f} points: {_better_need(kb, profile, ev, runner_up)}.{lost_text}"
-        gap = round(ev.score, 1) - round(runner_up.score, 1)
+        gap = rounded(ev.score, 1) - rounded(runner_up.score, 1)
         return (f"Ranks first with {ev.score:.1f} points, {gap:.1f} ahead of "
                 f"{runner_up.view.service.name}.{lost_text}")
     assert leader is not None  # ev is eligible, so some service is first
     if ev.tier != leader.tier:
         return f"Ranks {ordinal}: {_worse_need(kb, profile, ev, leader)}."
-    gap = round(leader.score, 1) - round(ev.score, 1)
+    gap = rounded(leader.score, 1) - rounded(ev.score, 1)
     return f"Ranks {ordinal} with {ev.score:.1f} points, {gap:.1f} behind {leader.view.service.name}.{lost_text}"
 
 

@@ -55,7 +55,7 @@ from typing import Any, NamedTuple
 from .model import KnowledgeBase
 from .profile import CHOICE_CONDITIONS, CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
 from .scoring import COMPONENTS, VALUE_NAMES, Evaluation
-from .text import number
+from .text import number, rounded
 from .whatif import Grid, Standings, nearest_change
 
 __all__ = ["ROBUST_MARGIN", "CLOSE_MARGIN", "STEPS", "Threshold", "Robustness", "robustness", "label_for"]
@@ -142,7 +142,7 @@ def robustness(kb: KnowledgeBase, profile: Profile, evaluations: list[Evaluation
     ('close', 'With 30 security hours a month, AWS Fargate (Amazon ECS) would rank first.')
     """
     eligible = [e for e in evaluations if e.eligible]
-    margin = round(round(eligible[0].score, 1) - round(eligible[1].score, 1), 1) if len(eligible) >= 2 else None
+    margin = rounded(rounded(eligible[0].score, 1) - rounded(eligible[1].score, 1), 1) if len(eligible) >= 2 else None
     label = label_for(margin, len(eligible))
     if len(eligible) >= 2 and eligible[1].tier != eligible[0].tier:
         label = "robust"  # the runner-up meets fewer needs: no number of points would let it pass

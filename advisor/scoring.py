@@ -38,7 +38,7 @@ from typing import Any
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
 from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile, Workload
-from .text import as_sentence, possessive
+from .text import as_sentence, possessive, rounded
 
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
@@ -293,7 +293,7 @@ def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
 
 def order_key(blocked: bool, tier: tuple[int, int], score: float, view: ServiceView) -> tuple:
     """The ranking's sort key: eligible first, needs met first, higher score, then the documented tie-breaks."""
-    return (blocked, tier, -round(score, 6), view.burden_hours, len(view.team_owns), view.patching_staff_needed,
+    return (blocked, tier, -rounded(score, 6), view.burden_hours, len(view.team_owns), view.patching_staff_needed,
             not view.service.default, view.service.id)
 
 

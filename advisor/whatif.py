@@ -23,6 +23,7 @@ from .scoring import (
     ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, needs_tier, order_key, patching_fit, scales,
     simplicity_fit, weight_tuple, weighted_score,
 )
+from .text import rounded
 
 __all__ = ["Standings", "Grid", "crossings", "zeros", "nearest_change"]
 
@@ -152,7 +153,7 @@ class Standings:
         weights = self.weights if weights is None else weights
         total = sum(weights)
         views = self.views
-        keys = [(-round(100.0 * sum(map(mul, f, weights)) / total, 6), views[i].tie_breaks)
+        keys = [(-rounded(100.0 * sum(map(mul, f, weights)) / total, 6), views[i].tie_breaks)
                 for i, f in zip(contenders, fits)]
         return contenders[keys.index(min(keys))]
 

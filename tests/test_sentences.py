@@ -5,6 +5,7 @@ blockers and what would lift them, what-ifs, warnings and the changes they sugge
 needs) and of every comparison, and finds no bare id, no doubled full stop and no text about the
 knowledge base itself.
 """
+import math
 import re
 from itertools import permutations
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from advisor import Profile, Workload, rank
 from advisor.compare import compare
+from advisor.text import rounded
 
 CATALOG = ("ec2", "ecs", "fargate", "lambda", "eks", "eks_fargate", "ecs_managed_instances",
            "lambda_managed_instances")
@@ -93,3 +95,14 @@ def test_every_figure_limit_of_every_service_reads_as_english(kb):
                               isolation="standard", workload=workload, services=(service.id,))
             for blocker in rank(kb, profile).ranking[0].blockers:
                 assert_quotable(blocker.sentence + ".", kb)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=st.one_of(st.floats(allow_nan=False, allow_infinity=False),
+                       st.integers(-10**7, 10**7).map(lambda n: n / 1000),
+                       st.integers(-10**6, 10**6).map(lambda n: (n + 0.5) / 100)),
+       digits=st.integers(0, 6))
+def test_rounding_gives_the_float_and_the_zero_sign_round_gives(value, digits):
+    expected = round(value, digits)
+    got = rounded(value, digits)
+    assert got == expected and math.copysign(1, got) == math.copysign(1, expected)
