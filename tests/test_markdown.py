@@ -2,6 +2,7 @@
 import html
 import re
 
+import pytest
 from hypothesis import assume, given, settings, strategies as st
 from markdown_it import MarkdownIt
 
@@ -60,3 +61,11 @@ def test_the_record_can_be_made_from_a_plain_api_answer(client, profile):
         assert f"\n{heading}\n" in text
     assert f'Chosen option: "{answer["ranking"][0]["name"]}"' in text
     assert "What happens when" not in text and "- Date: not saved" in text
+
+
+@pytest.mark.parametrize("text", ["0)", "1. first", "12) twelve", "- dash", "# hash", "> quote"])
+def test_prose_that_starts_like_a_block_shows_literally_in_a_cell_and_a_list_item(text):
+    table = render_inline(f"| A | B |\n| --- | --- |\n| {escape_prose(text)} | x |\n")
+    assert html.unescape(re.findall(r"<td>(.*?)</td>", table, re.S)[0]) == text
+    item = re.fullmatch(r"<ul>\n<li>(.*)</li>\n</ul>\n", render_inline(f"* {escape_prose(text)}"), re.S)
+    assert item and html.unescape(item.group(1)) == text

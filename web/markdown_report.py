@@ -41,7 +41,9 @@ _INLINE = re.compile(r"([\\`*_{}\[\]<>&|~$])")
 # What can take effect mid-line: inline syntax, entities, a heading's closing #s, autolinked
 # addresses and mentions.
 _MID_LINE = re.compile(r"([\\`*_{}\[\]<>&|~$#@:])")
-_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$))")
+# A line that starts a block: a heading, quote, bullet or underline character, or an ordered-list number (whose
+# delimiter is what gets escaped: a backslash before a digit is not an escape and would show).
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d{1,9})([.)])(?=\s|$))")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?"
                        r"(#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?")
 
@@ -81,7 +83,12 @@ def _drivers(profile: dict, result: dict) -> list[str]:
 def escape_prose(text: str) -> str:
     """Escape trusted prose (the knowledge base) so it cannot form tags, links, emphasis or table cells."""
     escaped = _INLINE.sub(r"\\\1", _one_line(text))
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    indent, marker, digits, delimiter = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{digits}\\{delimiter}"
 
 
 def _link(source: str) -> str:
