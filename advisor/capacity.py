@@ -9,7 +9,6 @@ overlay under which part of the work moves to an internal party).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from .model import KnowledgeBase, ServiceView
 from .profile import Number, Profile
@@ -113,7 +112,7 @@ def _overlays(kb: KnowledgeBase, profile: Profile, leader: Evaluation) -> list[d
     found = []
     for overlay in kb.overlays.values():
         view = kb.view(leader.view.service.id, overlay.id, profile.calibration, profile.workload.choices())
-        if fits(view, replace(profile, overlay=overlay.id)):
+        if fits(view, profile):  # the view already counts the layers the overlay's parties take over
             found.append({"kind": "overlay", "service": view.service.id, "overlay": overlay.id,
                           "sentence": f"If {overlay.name.lower()[:1] + overlay.name[1:]}, the team's part of "
                                       f"{view.service.name} would be {number(view.burden_hours)} hours a month, "

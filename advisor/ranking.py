@@ -17,12 +17,13 @@ __all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sen
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth"}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class RankedService:
     """One service's place in a ranking, with what the team and AWS would own and why.
 
-    Made once per ranking and never changed afterwards, like the Recommendation holding it; not frozen only
-    because a frozen class's constructor costs several times as much, four times per ranking.
+    Made once per ranking and never changed afterwards, like the Recommendation holding it; not frozen, and
+    with its constructor written out, only because that constructor runs four times per ranking: compiled
+    (advisor/compiled.py), a written one is native code, where a generated one stays interpreted.
     """
 
     service: str
@@ -48,6 +49,26 @@ class RankedService:
     not_used: tuple[dict, ...] = ()
     assumptions: tuple[str, ...] = ()
 
+    def __init__(self, service: str, name: str, rank: int, score: float, eligible: bool,
+                 blockers: tuple[Blocker, ...], team_owns: tuple[dict, ...], aws_owns: tuple[dict, ...],
+                 burden_hours_per_month: Number, capacity_hours_per_month: Number, patching_staff_needed: Number,
+                 score_breakdown: dict[str, dict[str, Number]], reasons: tuple[str, ...],
+                 party_owns: tuple[dict, ...] = (), party_hours_per_month: Number = 0.0,
+                 platform_hours_per_month: Number = 0.0, application_hours_per_month: Number = 0.0,
+                 meets_needs: bool = True, needs_gaps: tuple[dict, ...] = (), fits_capacity: bool = True,
+                 not_used: tuple[dict, ...] = (), assumptions: tuple[str, ...] = ()) -> None:
+        self.service, self.name, self.rank, self.score, self.eligible = service, name, rank, score, eligible
+        self.blockers, self.team_owns, self.aws_owns = blockers, team_owns, aws_owns
+        self.burden_hours_per_month = burden_hours_per_month
+        self.capacity_hours_per_month = capacity_hours_per_month
+        self.patching_staff_needed = patching_staff_needed
+        self.score_breakdown, self.reasons, self.party_owns = score_breakdown, reasons, party_owns
+        self.party_hours_per_month = party_hours_per_month
+        self.platform_hours_per_month = platform_hours_per_month
+        self.application_hours_per_month = application_hours_per_month
+        self.meets_needs, self.needs_gaps, self.fits_capacity = meets_needs, needs_gaps, fits_capacity
+        self.not_used, self.assumptions = not_used, assumptions
+
     def as_dict(self) -> dict:
         return {
             "service": self.service, "name": self.name, "rank": self.rank, "score": self.score,
@@ -66,17 +87,26 @@ class RankedService:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class Recommendation:
-    """A full ranking for one profile against one knowledge-base version."""
+    """A full ranking for one profile against one knowledge-base version.
+
+    Never changed once made; its constructor is written out for the reason RankedService's is.
+    """
 
     ranking: tuple[RankedService, ...]
     weights: dict[str, Number]
     knowledge_base_version: str
-    overlay: dict | None = None
-    robustness: Robustness | None = None
-    warnings: tuple[dict, ...] = ()
-    calibration: dict | None = None
+    overlay: dict | None
+    robustness: Robustness | None
+    warnings: tuple[dict, ...]
+    calibration: dict | None
+
+    def __init__(self, ranking: tuple[RankedService, ...], weights: dict[str, Number], knowledge_base_version: str,
+                 overlay: dict | None = None, robustness: Robustness | None = None, warnings: tuple[dict, ...] = (),
+                 calibration: dict | None = None) -> None:
+        self.ranking, self.weights, self.knowledge_base_version = ranking, weights, knowledge_base_version
+        self.overlay, self.robustness, self.warnings, self.calibration = overlay, robustness, warnings, calibration
 
     def as_dict(self) -> dict:
         data = {"ranking": [r.as_dict() for r in self.ranking], "weights": self.weights,

@@ -96,15 +96,22 @@ class Threshold(NamedTuple):
                 "first": self.first, "sentence": self.sentence}
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class Robustness:
-    """How firmly the first place holds, and the what-ifs that would change it."""
+    """How firmly the first place holds, and the what-ifs that would change it.
+
+    Never changed once made; its constructor is written out for the reason RankedService's is (ranking.py).
+    """
 
     label: str
     margin: float | None
     first: str
     runner_up: str | None
     thresholds: tuple[Threshold, ...]
+
+    def __init__(self, label: str, margin: float | None, first: str, runner_up: str | None,
+                 thresholds: tuple[Threshold, ...]) -> None:
+        self.label, self.margin, self.first, self.runner_up, self.thresholds = label, margin, first, runner_up, thresholds
 
     def as_dict(self) -> dict:
         return {"label": self.label, "margin": self.margin, "first": self.first, "runner_up": self.runner_up,

@@ -57,17 +57,26 @@ VALUE_NAMES = {"linux": "Linux", "windows": "Windows", "x86_64": "x86-64", "arm6
                "zip": "a .zip package on a managed runtime", "image": "a container image"}
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class Scales:
-    """The figures the burden, patching and simplicity fits divide by: the heaviest of the catalog."""
+    """The figures the burden, patching and simplicity fits divide by: the heaviest of the catalog.
+
+    Never changed once made; its constructor is written out for the reason RankedService's is (ranking.py).
+    """
 
     burden: float
     patching: float
 
+    def __init__(self, burden: float, patching: float) -> None:
+        self.burden, self.patching = burden, patching
 
-@dataclass(frozen=True)
+
+@dataclass(init=False, eq=False)
 class Blocker:
-    """A hard limit that rules a service out, said in plain words."""
+    """A hard limit that rules a service out, said in plain words.
+
+    Never changed once made; its constructor is written out for the reason RankedService's is (ranking.py).
+    """
 
     field: str
     asked: Any
@@ -76,23 +85,31 @@ class Blocker:
     unblock: str
     source: str
 
+    def __init__(self, field: str, asked: Any, limit: Any, sentence: str, unblock: str, source: str) -> None:
+        self.field, self.asked, self.limit, self.sentence, self.unblock, self.source = \
+            field, asked, limit, sentence, unblock, source
+
     def as_dict(self) -> dict:
         return {"field": self.field, "asked": self.asked, "limit": self.limit, "sentence": self.sentence,
                 "unblock": self.unblock, "source": self.source}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Evaluation:
     """The raw fit of one service: score, its parts, its standing on the team's needs and its blockers.
 
-    Never changed once made; not frozen only because a frozen class's constructor costs several times as much.
+    Never changed once made; not frozen, and its constructor written out, for the reason RankedService's is.
     """
 
     view: ServiceView
     score: float
     fits: tuple[float, ...]
     blockers: tuple[Blocker, ...]
-    tier: tuple[int, int] = (0, 0)  # (customisation levels short, isolation: 0 outright, 1 with extra work)
+    tier: tuple[int, int]  # (customisation levels short, isolation: 0 outright, 1 with extra work)
+
+    def __init__(self, view: ServiceView, score: float, fits: tuple[float, ...], blockers: tuple[Blocker, ...],
+                 tier: tuple[int, int] = (0, 0)) -> None:
+        self.view, self.score, self.fits, self.blockers, self.tier = view, score, fits, blockers, tier
 
     @property
     def eligible(self) -> bool:
