@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import mul
 from types import MappingProxyType
 from typing import Any
 
@@ -43,7 +42,7 @@ from .text import as_sentence, possessive, rounded
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
     "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
-    "simplicity_fit", "weighted_score", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
+    "simplicity_fit", "weighted_score", "weighed", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
     "isolation_blockers", "limit_words", "LimitWords",
 ]
 
@@ -157,7 +156,15 @@ def weight_tuple(profile: Profile) -> tuple[Number, ...]:
 
 def weighted_score(fits: tuple[float, ...], weights: tuple[Number, ...]) -> float:
     """100 times the weighted mean of the fits."""
-    return 100.0 * sum(map(mul, fits, weights)) / sum(weights)
+    return 100.0 * weighed(fits, weights) / sum(weights)
+
+
+def weighed(fits: tuple[float, ...], weights: tuple[Number, ...]) -> float:
+    """The sum of each fit times its weight, added in order: the same float on every Python and build."""
+    total = 0.0
+    for i in range(len(fits)):
+        total += fits[i] * weights[i]
+    return total
 
 
 def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, int]:

@@ -15,13 +15,12 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from operator import mul
 
 from .model import KnowledgeBase, ServiceView
 from .profile import CHOICE_DEFAULTS, Number, Profile
 from .scoring import (
     ISOLATION_FIT, Evaluation, breaks, burden_fit, customisation_fit, needs_tier, order_key, patching_fit, scales,
-    simplicity_fit, weight_tuple, weighted_score,
+    simplicity_fit, weighed, weight_tuple, weighted_score,
 )
 from .text import rounded
 
@@ -82,7 +81,7 @@ def nearest_change(grid: Grid, current: Number | None, direction: int, candidate
         k = grid.index_at_or_past(x, direction)
         indices.update((k - direction, k, k + direction))
     beyond = [i for i in indices if low <= i <= high and (current is None or (i / per_unit - current) * direction > 0)]
-    for index in sorted(beyond, key=direction.__mul__):
+    for index in sorted(beyond, reverse=direction < 0):
         if (winner := winner_at(grid.value(index))) != 0:
             return grid.value(index), winner
     return None
@@ -153,7 +152,7 @@ class Standings:
         weights = self.weights if weights is None else weights
         total = sum(weights)
         views = self.views
-        keys = [(-rounded(100.0 * sum(map(mul, f, weights)) / total, 6), views[i].tie_breaks)
+        keys = [(-rounded(100.0 * weighed(f, weights) / total, 6), views[i].tie_breaks)
                 for i, f in zip(contenders, fits)]
         return contenders[keys.index(min(keys))]
 
@@ -177,7 +176,7 @@ class Standings:
         """Where a rival's weighted sum of fits meets first place's, as one input runs from low to high."""
         points = sorted({low, high, *(k for k in kinks if low < k < high)})
         weights = self.weights
-        sums = [[sum(map(mul, fits, weights)) for fits in fits_at(x)] for x in points]  # each point weighed once
+        sums = [[weighed(fits, weights) for fits in fits_at(x)] for x in points]  # each point weighed once
         found = []
         for k in range(1, len(self.group)):
             found += zeros(points, [at[k] - at[0] for at in sums])
@@ -188,10 +187,10 @@ class Standings:
         points = sorted({low, high})
         fits, weights = self.fits, self.weights
         at = [(*weights[:part], w, *weights[part + 1:]) for w in points]
-        first = [sum(map(mul, fits[0], w)) for w in at]
+        first = [weighed(fits[0], w) for w in at]
         found = []
         for j in self.rivals:
-            found += zeros(points, [sum(map(mul, fits[j], w)) - f for w, f in zip(at, first)])
+            found += zeros(points, [weighed(fits[j], w) - f for w, f in zip(at, first)])
         return found
 
     def winner_with_weight(self, part: int, value: Number) -> int:
