@@ -13,6 +13,8 @@ import json
 import threading
 from collections import OrderedDict
 
+import orjson
+
 from .model import KnowledgeBase
 from .profile import Profile
 from .ranking import Recommendation, rank
@@ -29,7 +31,7 @@ class RecentAnswers:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._entries: OrderedDict[tuple[str, str], Recommendation] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str | bytes], Recommendation] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -39,7 +41,7 @@ class RecentAnswers:
         """The profile's ranking (``as_dict`` is ``profile_as_dict(profile)``): from the cache when it holds it."""
         if not self.size:
             return rank(kb, profile)
-        key = (kb.version, json.dumps(as_dict, sort_keys=True, separators=(",", ":")))
+        key = (kb.version, _canonical(as_dict))
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -53,3 +55,11 @@ class RecentAnswers:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return recommendation
+
+
+def _canonical(data: dict) -> str | bytes:
+    """The profile as compact JSON with sorted keys (orjson's, a tenth of the standard library's time)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits: the standard library's text, which never equals orjson's bytes
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
+import orjson
 from flask import Flask, Response, current_app, g, has_request_context, request
 
 __all__ = ["JsonFormatter", "configure_logging", "init_app", "request_id"]
@@ -38,7 +39,10 @@ class JsonFormatter(logging.Formatter):
             line["request_id"] = g.request_id
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        try:
+            return orjson.dumps(line, default=str).decode()
+        except TypeError:  # what orjson does not take (an integer beyond 64 bits): the standard library's
+            return json.dumps(line, ensure_ascii=False, default=str)
 
 
 class _StdoutHandler(logging.StreamHandler):
@@ -68,7 +72,7 @@ def request_id() -> str:
     """The current request's id."""
     if "request_id" not in g:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _VALID_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if _VALID_ID.fullmatch(incoming) else secrets.token_hex(16)
     return g.request_id
 
 
@@ -85,7 +89,7 @@ def _finish(response: Response) -> Response:
             "request_id": request_id(), "method": request.method, "path": request.path[:2000],
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-            "remote_addr": request.remote_addr, "user_agent": request.user_agent.string[:300]})
+            "remote_addr": request.remote_addr, "user_agent": request.headers.get("User-Agent", "")[:300]})
     return response
 
 
