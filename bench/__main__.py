@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     say = lambda text: print(text, flush=True)  # noqa: E731
     say(f"bench ({mode}): {tool}, {args.connections} connections, {cfg['rounds']} round(s) of {cfg['seconds']:g} s runs, "
         f"{advisor.CORE} core")
+    if advisor.CORE != "compiled":
+        say("note: the ranking runs from its sources, as on a machine that cannot compile it; "
+            "python scripts/build_core.py builds what the service runs")
 
     say("in process: ranking on the loaded knowledge base")
     results["in_process"] = {
