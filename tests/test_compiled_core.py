@@ -151,3 +151,13 @@ def test_no_build_a_broken_manifest_or_the_switch_off_keep_to_the_sources(tmp_pa
     (build / MANIFEST).write_text(json.dumps({"sources": sources_digest(package), "libraries": []}))
     monkeypatch.setenv("ADVISOR_COMPILED", "0")
     assert use_compiled([str(package)], build, package) == "interpreted"
+
+
+def test_a_workload_lists_every_one_of_its_fields_as_asked():
+    """The ranking reads a workload through asked() (a compiled class has no __dict__): a new field must be in it."""
+    from dataclasses import fields
+
+    from advisor import Workload
+    workload = Workload(max_duration_minutes=20, gpu=True, os="windows", lambda_package="image")
+    assert list(workload.asked()) == [f.name for f in fields(Workload)]
+    assert all(value == getattr(workload, name) for name, value in workload.asked().items())
