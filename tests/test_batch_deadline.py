@@ -42,9 +42,11 @@ def test_a_batch_past_its_deadline_ends_early_as_valid_json_naming_what_to_send_
 
 @pytest.mark.slow
 def test_under_gunicorn_a_long_batch_ends_before_the_worker_timeout_and_says_so(tmp_path, profile):
-    srv = GunicornServer(tmp_path / "g", workers=1, env={"ADVISOR_TIMEOUT": "2"}).start()
+    # 10,000 profiles of eight services take several seconds even compiled: far past the 1.2 s a 2 s timeout leaves
+    env = {"ADVISOR_TIMEOUT": "2", "ADVISOR_BATCH_LIMIT": "10000"}
+    srv = GunicornServer(tmp_path / "g", workers=1, env=env).start()
     try:
-        status, _, raw = srv.request("POST", URL, {"profiles": portfolio(profile, 1000, EVERY)}, timeout=30)
+        status, _, raw = srv.request("POST", URL, {"profiles": portfolio(profile, 10_000, EVERY)}, timeout=30)
         body = json.loads(raw)  # whole JSON, never a truncated stream
         assert status == 200 and body["complete"] is False and body["next_index"] == len(body["results"])
         assert "WORKER TIMEOUT" not in srv.logs()
