@@ -123,10 +123,11 @@ WORKLOAD_PHRASES = {
 
 def profile_as_dict(profile: Profile) -> dict:
     """The profile as plain JSON-ready values, leaving out what was not asked."""
-    data: dict[str, Any] = {"security_hours_per_month": profile.security_hours_per_month, "patching_staff": profile.patching_staff,
-            "customisation": profile.customisation, "isolation": profile.isolation,
-            "workload": {k: v for k, v in profile.workload.asked().items() if v is not None},
-            "weights": profile.weights.as_dict()}
+    data: dict[str, Any] = {
+        "security_hours_per_month": profile.security_hours_per_month, "patching_staff": profile.patching_staff,
+        "customisation": profile.customisation, "isolation": profile.isolation,
+        "workload": {k: v for k, v in profile.workload.asked().items() if v is not None},
+        "weights": profile.weights.as_dict()}
     for key in ("name", "services", "overlay", "calibration"):
         value = getattr(profile, key)
         if value is not None:
