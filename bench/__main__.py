@@ -19,7 +19,8 @@ import advisor
 
 from . import inprocess
 from .http_rows import (
-    NOT_AVAILABLE, Target, baseline_summary, cold_first_gets, create_assessments, interleaved, prewarm, probe, summarise,
+    NOT_AVAILABLE, Target, baseline_summary, cold_first_gets, cold_pdf_every_service, create_assessments, interleaved,
+    prewarm, probe, summarise,
 )
 from .load import load_tool, run_load
 from .postgres import start_postgres
@@ -153,6 +154,10 @@ def _http(args, cfg: dict, tool: str, tmp: Path, say, answer_bytes: int) -> dict
             "advisor_workers_peak_rss_kib": [worker_peak_rss_kib(p) for p in advisor.worker_pids()],
             "baseline_workers_peak_rss_kib": [worker_peak_rss_kib(p) for p in baseline.worker_pids()],
         }
+        if out["http"]["report_pdf"].get("available", True):  # after the memory reading, which it would move
+            say(f"  GET /reports/<id>.pdf of every service: first render of {cfg['cold']} fresh reports")
+            out["cold_pdf_every_service"] = cold_pdf_every_service(advisor.base_url,
+                                                                   bodies[cfg["cold"]:2 * cfg["cold"]])
     except Exception:
         say(f"gunicorn log: {log}\n" + log.read_text()[-3000:])
         raise

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .load import run_load
 
-__all__ = ["Target", "create_assessments", "probe", "cold_first_gets", "prewarm", "interleaved", "summarise",
-           "NOT_AVAILABLE"]
+__all__ = ["Target", "create_assessments", "probe", "cold_first_gets", "cold_pdf_every_service", "prewarm",
+           "interleaved", "summarise", "NOT_AVAILABLE"]
 
 NOT_AVAILABLE = "route not available"
 
@@ -73,6 +73,16 @@ def cold_first_gets(base_url: str, paths: list[str]) -> dict:
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}: {data[:200]!r}")
     return {"cold_ms": round(statistics.median(times), 3), "cold_runs_ms": [round(t, 3) for t in times]}
+
+
+def cold_pdf_every_service(base_url: str, bodies: list[str]) -> dict:
+    """The first PDF of fresh reports that rank every service the knowledge base holds (the longest report)."""
+    status, data = request(base_url, "GET", "/api/v1/services")
+    if status != 200:
+        raise RuntimeError(f"GET /api/v1/services answered {status}: {data[:200]!r}")
+    every = [service["id"] for service in json.loads(data)["services"]]
+    ids = create_assessments(base_url, [json.dumps({**json.loads(body), "services": every}) for body in bodies])
+    return {"services": len(every), **cold_first_gets(base_url, [f"/reports/{i}.pdf" for i in ids])}
 
 
 def prewarm(base_url: str, paths: list[str], connections: int) -> None:

@@ -19,6 +19,10 @@ TARGETS = [
      ("http", "report_html", "worker_ms_per_request")),
     ("report_pdf", "PDF report, worker time per request (warm)", "ms", "<=", 500.0,
      ("http", "report_pdf", "worker_ms_per_request")),
+    ("cold_pdf", "PDF report, first render (the default services)", "ms", "<=", 500.0,
+     ("http", "report_pdf", "cold_ms")),
+    ("cold_pdf_every_service", "PDF report, first render (every service)", "ms", "<=", 1500.0,
+     ("cold_pdf_every_service", "cold_ms")),
     ("startup", "start to first answer", "s", "<=", 1.5, ("startup", "median_s")),
 ]
 
@@ -41,8 +45,8 @@ def evaluate_targets(results: dict) -> list[dict]:
         row = _get(results, path[:2]) if path[0] == "http" else None
         value = _get(results, path)
         entry = {"key": key, "figure": what, "unit": unit, "target": f"{op} {bound:g}", "value": value}
-        if row is not None and row.get("cold_ms") is not None:
-            entry["cold_ms"] = row["cold_ms"]  # printed beside the warm figure, not judged
+        if row is not None and row.get("cold_ms") is not None and path[-1] != "cold_ms":
+            entry["cold_ms"] = row["cold_ms"]  # printed beside the warm figure
         if row is not None and not row.get("available", True):
             entry.update(value=None, passed=None, status=row["status"])
         elif value is None:
