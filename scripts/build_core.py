@@ -80,8 +80,10 @@ def main() -> int:
     except (subprocess.CalledProcessError, OSError) as error:
         if not args.optional:
             raise
-        print(f"warning: the core could not be compiled ({error}); it runs from its sources, "
-              "with the same answers, more slowly", file=sys.stderr)
+        current = _manifest(BUILD_DIR).get("sources") == sources_digest()
+        print(f"warning: the core could not be compiled ({error}); "
+              + ("the earlier build of these sources stays in use" if current else
+                 "it runs from its sources, with the same answers, more slowly"), file=sys.stderr)
     return 0
 
 
