@@ -36,13 +36,13 @@ from typing import Any
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
-from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile, Workload
+from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
 from .text import as_sentence, possessive, rounded
 
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
     "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
-    "simplicity_fit", "weighted_score", "weighed", "weight_tuple", "limits_broken", "breaks", "scales", "needs_tier",
+    "simplicity_fit", "weighted_score", "weighed", "weight_tuple", "breaks", "scales", "needs_tier",
     "isolation_blockers", "limit_words", "LimitWords",
 ]
 
@@ -173,8 +173,9 @@ def needs_tier(asked_rank: int, offered_rank: int, support: str) -> tuple[int, i
 
 
 def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scales | None = None,
-             weights: tuple[Number, ...] | None = None) -> Evaluation:
-    """Score one service for a profile and list what blocks it (scale and weights: the profile's, if known)."""
+             weights: tuple[Number, ...] | None = None, asked: dict[str, Any] | None = None) -> Evaluation:
+    """Score one service for a profile and list what blocks it (scale, weights and the workload as asked: the
+    profile's, if known)."""
     scale = scale or scales(kb, profile.calibration)
     service = view.service
     burden = view.burden_hours
@@ -188,7 +189,7 @@ def evaluate(kb: KnowledgeBase, view: ServiceView, profile: Profile, scale: Scal
         simplicity_fit(burden, scale.burden),
     )
     score = weighted_score(fits, weights or weight_tuple(profile))
-    blockers = _limit_blockers(kb, view, profile)
+    blockers = _limit_blockers(kb, view, profile.workload.asked() if asked is None else asked)
     if support.support == "no":
         blockers = (*blockers, kb.isolation_blockers[service.id, profile.isolation])
     if len(blockers) > 1:
@@ -216,12 +217,6 @@ def _with_others(blocker: Blocker, others: int) -> Blocker:
     rest = "its other hard limit is met too" if others == 1 else f"its {others} other hard limits are met too"
     return Blocker(field=blocker.field, asked=blocker.asked, limit=blocker.limit, sentence=blocker.sentence,
                    unblock=f"{blocker.unblock.removesuffix('.')}, and if {rest}.", source=blocker.source)
-
-
-def limits_broken(view: ServiceView, workload: Workload) -> list[Limit]:
-    """The service's hard limits that the workload breaks, in data-file order per field."""
-    asked = workload.asked()
-    return [limit for limit in view.limits if breaks(limit, asked)]
 
 
 def breaks(limit: Limit, asked: Mapping[str, Any]) -> bool:
@@ -260,8 +255,7 @@ def limit_words(kb: KnowledgeBase) -> Mapping[str, tuple[LimitWords, ...]]:
     return MappingProxyType(found)
 
 
-def _limit_blockers(kb: KnowledgeBase, view: ServiceView, profile: Profile) -> tuple[Blocker, ...]:
-    asked = profile.workload.asked()
+def _limit_blockers(kb: KnowledgeBase, view: ServiceView, asked: dict[str, Any]) -> tuple[Blocker, ...]:
     return tuple(_blocker(view, limit, asked[limit.field], words)
                  for limit, words in zip(view.limits, kb.limit_words[view.service.id]) if breaks(limit, asked))
 
@@ -311,8 +305,8 @@ def service_views(kb: KnowledgeBase, profile: Profile) -> list[ServiceView]:
 
 def evaluate_all(kb: KnowledgeBase, profile: Profile) -> list[Evaluation]:
     """Evaluate every service the profile asks about, in ranking order."""
-    scale, weights = scales(kb, profile.calibration), weight_tuple(profile)
-    return order([evaluate(kb, view, profile, scale, weights) for view in service_views(kb, profile)])
+    scale, weights, asked = scales(kb, profile.calibration), weight_tuple(profile), profile.workload.asked()
+    return order([evaluate(kb, view, profile, scale, weights, asked) for view in service_views(kb, profile)])
 
 
 def order_key(blocked: bool, tier: tuple[int, int], score: float, view: ServiceView) -> tuple:

@@ -24,7 +24,7 @@ from .scoring import (
 )
 from .text import rounded
 
-__all__ = ["Standings", "Grid", "crossings", "zeros", "nearest_change"]
+__all__ = ["Standings", "Grid", "zeros", "nearest_change"]
 
 _FREE, _READ = object(), object()  # no limit reads a field; a limit other than a maximum reads it
 
@@ -44,15 +44,6 @@ class Grid:
     def index_at_or_past(self, x: float, direction: int) -> int:
         scaled = x * self.per_unit
         return math.ceil(scaled - 1e-9) if direction > 0 else math.floor(scaled + 1e-9)
-
-    def holds(self, index: int) -> bool:
-        return self.low <= index <= self.high
-
-
-def crossings(difference: Callable[[float], float], breakpoints: Iterable[float]) -> list[float]:
-    """Where a function, linear between the sorted breakpoints, reaches zero (the start of any flat zero)."""
-    points = sorted(set(breakpoints))
-    return zeros(points, [difference(x) for x in points])
 
 
 def zeros(points: list[float], values: list[float]) -> list[float]:
