@@ -197,6 +197,8 @@ def test_every_fact_of_every_service_is_cited(kb, service_id):
     (Workload(privileged=True), {"lambda", "fargate", "eks_fargate", "lambda_managed_instances"}),
     (Workload(daemonsets=True), {"eks_fargate"}),
     (Workload(os="windows"), {"lambda", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
+    (Workload(os="windows", privileged=True),
+     {"lambda", "fargate", "ecs", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
     (Workload(arch="arm64"), {"eks_fargate"}),
     (Workload(vcpu=17), {"fargate", "eks_fargate", "lambda"}),
     (Workload(memory_gb=121), {"lambda", "fargate", "eks_fargate"}),
@@ -308,6 +310,7 @@ def test_dedicated_isolation_blocks_fargate_and_lambda(kb):
     (Workload(vcpu=32), {"fargate", "lambda"}),
     (Workload(vcpu=256), {"fargate", "lambda"}),  # ECS on EC2 runs tasks as large as the instance
     (Workload(os="windows"), {"lambda"}),
+    (Workload(os="windows", privileged=True), {"lambda", "fargate", "ecs"}),  # ECS gives Windows containers none
     (Workload(os="windows", vcpu=8), {"lambda", "fargate"}),
     (Workload(always_on=True), {"lambda"}),
     (Workload(ephemeral_storage_gb=50), {"lambda"}),

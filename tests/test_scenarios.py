@@ -64,6 +64,11 @@ SCENARIOS = [
          ruled_out={"fargate", "lambda", "eks_fargate", "lambda_managed_instances"},
          profile=team(60, 1, "medium", workload={"privileged": True, "always_on": True}),
          why="privileged containers need EC2 instances the team controls; Fargate and Lambda refuse them"),
+    dict(name="legacy Windows application needing host access", first={"ec2"}, ruled_out={"ecs", "fargate", "lambda"},
+         profile=team(120, 2, "medium", services=DEFAULT,
+                      workload={"os": "windows", "privileged": True, "always_on": True, "on_ec2": "application"}),
+         why="Windows containers get no privileged mode on ECS or Fargate, and Lambda runs Linux only; installed "
+             "directly on its own instances, the application has the host access the team grants it"),
     dict(name="EKS shop with DaemonSets", first={"eks"}, ruled_out={"eks_fargate"},
          profile=team(80, 1, "medium", services=["eks", "eks_fargate", "ec2"],
                       workload={"daemonsets": True, "on_ec2": "kubernetes", "always_on": True}),
