@@ -107,7 +107,6 @@ def _hours(value: float) -> str:
 
 
 def _summary(profile: Profile, first, in_use, blocked, current_is_first: bool, fits: bool, firmness) -> str:
-    hours = profile.security_hours_per_month
     if first is None:
         return "No service fits this workload: every one is ruled out by a hard limit."
     firm = f" (first place is {firmness})" if firmness else ""

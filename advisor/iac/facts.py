@@ -9,7 +9,7 @@ names the resource that set it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..text import join_words
 
