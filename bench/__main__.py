@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "request_path": inprocess.request_path_parts(cfg["parts"], cfg["passes"]),
         "answer_cache": inprocess.answer_cache(cfg["parts"], cfg["passes"]),
         "wsgi": inprocess.wsgi(cfg["wsgi"]),
+        "wsgi_split": inprocess.wsgi_split(cfg["wsgi"]),
     }
     say("in process: synthetic knowledge bases")
     results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"], cfg["passes"])

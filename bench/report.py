@@ -26,6 +26,9 @@ TARGETS = [
     ("startup", "start to first answer", "s", "<=", 1.5, ("startup", "median_s")),
 ]
 
+# The parts of one recommendation request inside the WSGI app (bench.inprocess.wsgi_split), in the table's order.
+SPLIT_KEYS = ("before_hooks_us", "body_us", "validation_us", "ranking_us", "encoding_us", "after_hooks_us", "rest_us")
+
 
 def _get(results: dict, path: tuple):
     node = results
@@ -106,6 +109,7 @@ def render(results: dict) -> str:
     lines += ["", *notes] if notes else []
     ip = results["in_process"]
     parts = ip["request_path"]
+    split = ip["wsgi_split"]
     mem = results["memory"]
     kib = [k for k in mem["advisor_workers_peak_rss_kib"] if k]
     base_kib = [k for k in mem["baseline_workers_peak_rss_kib"] if k]
@@ -131,6 +135,10 @@ def render(results: dict) -> str:
         f"{ip['answer_cache']['repeated_us']:.1f} |",
         f"| one request through the WSGI app, no server: baseline / recommendations (ratio) | "
         f"{ip['wsgi']['baseline_us']:.0f} / {ip['wsgi']['recommendations_us']:.0f} µs ({ip['wsgi']['ratio']:.2f}×) |",
+        f"| the same request in its parts, median µs: before-request hooks / body read and parsed / profile "
+        f"validation / ranking / JSON encoding / after-request hooks (access log, metrics, headers) / the rest "
+        f"(request context, routing, answer dict, response) | "
+        f"{' / '.join(f'{split[part]:.0f}' for part in SPLIT_KEYS)} of {split['total_us']:.0f} µs |",
         f"| start to first answer (median of {len(results['startup']['advisor_s'])}; baseline "
         f"{results['startup']['baseline_s']:.2f} s) | {results['startup']['median_s']:.2f} s |",
         f"| peak RSS per worker (VmHWM; baseline {', '.join(f'{k / 1024:.1f}' for k in base_kib)} MiB) | "
