@@ -53,3 +53,25 @@ def test_the_stack_puts_the_team_above_the_line_and_aws_below():
     assert max(r.y for r in chart.striped) < line.y1 <= aws_top
     assert "Team · 10 h" in [t.text for t in chart.texts] and "Shared · 2 h" in [t.text for t in chart.texts]
     assert_labels_fit(chart)
+
+
+def test_the_pdf_sets_each_evenly_spaced_column_of_labels_as_one_block_in_order():
+    layers = [{"id": l, "name": l.title(), "position": i} for i, l in enumerate(["hardware", "os", "data", "code"])]
+    column = {"hardware": {"owner": "aws"}, "os": {"owner": "aws"}, "data": {"owner": "shared"},
+              "code": {"owner": "customer"}}
+    names, owners = stack_chart({"id": "x", "name": "X"}, layers, column, {"code": 10, "data": 2}).labels()
+    assert names.text.split("\n") == ["Code", "Data", "Os", "Hardware"] and not names.bold
+    assert owners.text.split("\n") == ["Team · 10 h", "Shared · 2 h", "AWS", "AWS"] and owners.bold
+    assert "text-align:left" in names.style and "text-align:right" in owners.style
+
+
+def test_the_pdf_keeps_every_label_of_the_hours_chart_where_the_drawing_has_it():
+    chart = hours_chart([entry(1, "A", 50, 30), entry(2, "B", 40, 10)], capacity=20)
+    labels = chart.labels()
+    assert sorted(line for label in labels for line in label.text.split("\n")) == sorted(t.text for t in chart.texts)
+    names = next(label for label in labels if label.text == "1. A\n2. B")
+    assert "text-align:right" in names.style
+    values = [label for label in labels if label.bold]
+    assert [label.text for label in values] == ["30 h (10 over)", "10 h", "the team has 20 h"]
+    lefts = [float(label.style.split("left:")[1].split("%")[0]) for label in values[:2]]
+    assert lefts[0] > lefts[1]  # the longer bar's value sits further right

@@ -102,3 +102,16 @@ def test_page_one_holds_the_decision_and_nothing_of_the_evidence(reports):
         assert heading in first
     assert "The ranking" not in first and "Responsibility matrix" not in first
     assert "The ranking" in " ".join(pages[1].extract_text().split())
+
+
+def test_the_charts_carry_their_labels_as_text(reports, tmp_path):
+    saved, pdf = reports[4]
+    lines = [text for page in page_lines(pdf, tmp_path) for _, _, text in page]
+    ranking = saved["recommendation"]["ranking"]
+    for entry in ranking:
+        assert f"{entry['rank']}. {entry['name']}" in lines
+        assert any(line.startswith(f"{entry['burden_hours_per_month']:g} h") for line in lines), entry["name"]
+    assert f"the team has {DEFAULT_FORM['security_hours_per_month']} h" in lines
+    team_layers = [item for entry in ranking for item in entry["team_owns"] if item["hours_per_month"]]
+    stack_owners = [line for line in lines if re.fullmatch(r"(Team|Shared) · [\d.]+ h", line)]
+    assert len(stack_owners) == len(team_layers) > 0

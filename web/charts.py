@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .owners import owner_kind, owner_label
 
-__all__ = ["Rect", "Text", "Line", "Pattern", "Chart", "score_chart", "hours_chart", "stack_chart", "svg_data_uri", "PALETTE"]
+__all__ = ["Rect", "Text", "Line", "Pattern", "Chart", "Label", "score_chart", "hours_chart", "stack_chart",
+           "svg_data_uri", "PALETTE"]
 
 # The team blue, AWS amber and an internal party's lilac; every cell and band also says its owner in words.
 PALETTE = {
@@ -21,6 +22,10 @@ PALETTE = {
     "bar": "#1f5fa8", "ruled_out": "#9aa3ad", "over": "#b42318", "ink": "#1b1f24", "grid": "#d0d5db",
 }
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+# The width of the PDF's text column (A4 less 12 mm margins each side) in points; static/css/print.css sets it.
+PRINT_WIDTH_PT = (210 - 2 * 12) / 25.4 * 72
+# DejaVu Sans's ascent and the height of its line (ascent and descent), in em.
+_ASCENT_EM, _LINE_EM = 0.928, 1.164
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,20 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A chart's text as a line of HTML over the drawing: its place in percent of the chart, its size in points."""
+
+    text: str
+    style: str
+    bold: bool
+
+
+@dataclass(frozen=True)
 class Chart:
-    """One SVG: its id (for aria-labelledby), accessible title and description, size and shapes."""
+    """One SVG: its id (for aria-labelledby), accessible title and description, size and shapes.
+
+    print_share is the part of the PDF's text column the chart is printed across.
+    """
 
     id: str
     title: str
@@ -78,10 +95,71 @@ class Chart:
     lines: tuple[Line, ...]
     striped: tuple[Rect, ...] = ()  # shared layers, filled with one of the patterns
     patterns: tuple[Pattern, ...] = ()
+    print_share: float = 1.0
 
     @property
     def font(self) -> str:
         return FONT
+
+    def labels(self) -> tuple[Label, ...]:
+        """The texts as lines of HTML placed over the drawing as the PDF prints it.
+
+        WeasyPrint lays SVG text out letter by letter and a line of HTML at once, and a column of texts evenly
+        spaced (the layer names of a stack, say) is one block of lines: the PDF draws the shapes as an image and
+        sets the texts over it as HTML.
+        """
+        return tuple(self._label(column) for column in _columns(self.texts))
+
+    def _label(self, column: tuple[Text, ...]) -> Label:
+        first = column[0]
+        pitch = column[1].y - first.y if len(column) > 1 else first.size
+        half_leading = (pitch - _LINE_EM * first.size) / 2
+        top = 100 * (first.y - half_leading - _ASCENT_EM * first.size) / self.height
+        unit_pt = PRINT_WIDTH_PT * self.print_share / self.width
+        left, right = _span(first.anchor, 100 * first.x / self.width,
+                            100 * max(_text_width(t.text, t.size, _EM_BOLD) for t in column) / self.width)
+        across = f"left:{_pct(left)}%;right:{_pct(100 - right)}%;text-align:{_ALIGN[first.anchor]}"
+        font = f"font-size:{_pct(first.size * unit_pt)}pt;line-height:{_pct(pitch * unit_pt)}pt;color:{first.fill}"
+        return Label("\n".join(t.text for t in column), f"{across};top:{_pct(top)}%;{font}", first.weight == "bold")
+
+
+_ALIGN = {"start": "left", "middle": "center", "end": "right"}
+
+
+def _span(anchor: str, x: float, room: float) -> tuple[float, float]:
+    """Left and right edge, in percent, of a box that holds a label of at most room anchored at x.
+
+    Sizing the box, rather than letting it shrink to its text, spares WeasyPrint measuring the text twice.
+    """
+    if anchor == "end":
+        return 0, x
+    if anchor == "middle":
+        return x - room, x + room
+    return x, 100
+
+
+def _columns(texts: tuple[Text, ...]) -> list[tuple[Text, ...]]:
+    """The texts in runs that share a place across and a style, each run evenly spaced down the chart."""
+    runs: list[list[Text]] = []
+    latest: dict[tuple, list[Text]] = {}
+    for t in texts:
+        key = (t.x, t.anchor, t.size, t.weight, t.fill)
+        run = latest.get(key)
+        if run is None or not _continues(run, t):
+            run = latest[key] = []
+            runs.append(run)
+        run.append(t)
+    return [tuple(run) for run in runs]
+
+
+def _continues(run: list[Text], t: Text) -> bool:
+    if t.y <= run[-1].y:
+        return False
+    return len(run) < 2 or math.isclose(t.y - run[-1].y, run[1].y - run[0].y)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def _num(value: float) -> str:
@@ -175,8 +253,8 @@ def hours_chart(ranking: list[dict], capacity: float, chart_id: str = "chart-hou
                  tuple(rects), tuple(texts), tuple(lines))
 
 
-# 330 units wide, printed two to a row (about 89 mm each), so 10.5-unit labels print at about 8.1 pt.
-_STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT = 330, 19, 8, 10.5
+# 330 units wide, printed two to a row (48% of the column, about 89 mm each), so 10.5-unit labels print at about 8.1 pt.
+_STACK_W, _STACK_ROW, _STACK_TOP, _STACK_TEXT, _STACK_SHARE = 330, 19, 8, 10.5, 0.48
 _TEAM_KINDS = ("customer", "shared")
 _FILLS = {"customer": "team", "aws": "aws", "party": "party", "other": "other", "none": "other"}
 _EDGES = {"customer": "team_edge", "shared": "team_edge", "aws": "aws_edge", "party": "party_edge",
@@ -247,7 +325,7 @@ def stack_chart(service: dict, layers: list[dict], column: dict[str, dict], team
     bottom = _STACK_TOP + len(ordered) * _STACK_ROW
     used = tuple(p for kind, p in patterns.items() if kind in kinds.values())
     return Chart(chart_id, f"Who owns each layer on {service['name']}", _stack_desc(ordered, column, kinds, names),
-                 _STACK_W, bottom + 4, tuple(rects), tuple(texts), tuple(lines), tuple(striped), used)
+                 _STACK_W, bottom + 4, tuple(rects), tuple(texts), tuple(lines), tuple(striped), used, _STACK_SHARE)
 
 
 def _stack_desc(ordered: list[dict], column: dict[str, dict], kinds: dict[str, str], names: dict[str, str]) -> str:
