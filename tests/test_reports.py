@@ -206,6 +206,19 @@ def test_the_pdf_renderer_reads_nothing_from_the_network(app):
     assert _Recorder.hits == []
 
 
+@pytest.mark.slow
+def test_the_pdf_renderer_applies_the_stylesheets_it_is_given_from_the_static_folder_only(app):
+    from web.pdf import html_to_pdf
+    where = {"base_url": "http://localhost/", "static_folder": app.static_folder,
+             "static_url_path": app.static_url_path}
+    html = '<p class="site-header">Navigation</p><p>Hello</p>'
+    assert "Navigation" in pdf_text(html_to_pdf(html, **where))
+    on_paper = pdf_text(html_to_pdf(html, stylesheets=("css/site.css", "css/print.css"), **where))
+    assert "Hello" in on_paper and "Navigation" not in on_paper
+    with pytest.raises(ValueError):
+        html_to_pdf(html, stylesheets=("../app.py",), **where)
+
+
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_hostile_name_is_shown_as_text_in_the_page_and_the_markdown(client, profile, name):
     record = save(client, {**profile, "name": name})

@@ -5,7 +5,9 @@ starts (and serves everything else) on machines without Pango.
 """
 from __future__ import annotations
 
+import functools
 import mimetypes
+import os
 from urllib.parse import unquote, urlsplit
 
 from werkzeug.security import safe_join
@@ -15,8 +17,13 @@ from .problems import ApiProblem
 __all__ = ["html_to_pdf"]
 
 
-def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path: str) -> bytes:
-    """Render HTML as PDF; URLs under base_url + static_url_path are read from static_folder, all others refused."""
+def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path: str,
+                stylesheets: tuple[str, ...] = ()) -> bytes:
+    """Render HTML as PDF; URLs under base_url + static_url_path are read from static_folder, all others refused.
+
+    stylesheets (paths in static_folder) apply as if the HTML linked them, parsed once per process rather than
+    once per PDF.
+    """
     try:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -41,4 +48,23 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
             mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body, {"Content-Type": mimetype})
 
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf()
+    sheets = [_stylesheet(_static_path(static_folder, name)) for name in stylesheets]
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
+
+
+def _static_path(static_folder: str, name: str) -> str:
+    path = safe_join(static_folder, name)
+    if path is None:
+        raise ValueError("path outside the static folder")
+    return path
+
+
+def _stylesheet(path: str):
+    return _parsed_stylesheet(path, os.stat(path).st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_stylesheet(path: str, mtime_ns: int):
+    from weasyprint import CSS
+    return CSS(filename=path)
+

@@ -37,6 +37,8 @@ bp.add_app_template_filter(svg_data_uri, "svg_data_uri")
 bp.add_app_template_filter(join_words, "words")  # "a", "a and b", "a, b and c"
 log = logging.getLogger("advisor.reports")
 
+# What templates/base.html links for the screen and for print, in the same order.
+PDF_STYLESHEETS = ("css/site.css", "css/print.css")
 _RENDERING_MODULES = ("report_model.py", "charts.py", "owners.py", "markdown_report.py", "pdf.py", "reports.py",
                       "profile_form.py")
 
@@ -140,7 +142,8 @@ def report_pdf(assessment_id: str):
     assessment = advisor().get(assessment_id)
     pdf = _cached(assessment, "pdf", lambda warnings: html_to_pdf(
         _render_report(assessment, warnings, for_pdf=True), base_url=public_url.origin() + "/",
-        static_folder=current_app.static_folder, static_url_path=request.script_root + current_app.static_url_path))
+        static_folder=current_app.static_folder, static_url_path=request.script_root + current_app.static_url_path,
+        stylesheets=PDF_STYLESHEETS))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="advisor-report-{assessment.id}.pdf"'})
 
