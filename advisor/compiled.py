@@ -15,7 +15,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-__all__ = ["COMPILED_MODULES", "BUILD_DIR", "PACKAGE_DIR", "sources_digest", "use_compiled"]
+__all__ = ["COMPILED_MODULES", "BUILD_DIR", "PACKAGE_DIR", "read_manifest", "sources_digest", "use_compiled"]
 
 # The modules every recommendation runs through; the rest of the core is load-time, I/O or rarer work.
 COMPILED_MODULES = ("profile", "model", "text", "scoring", "capacity", "whatif", "robustness", "ranking")
@@ -36,6 +36,15 @@ def sources_digest(package_dir: Path = PACKAGE_DIR) -> str:
     return digest.hexdigest()
 
 
+def read_manifest(build_dir: Path = BUILD_DIR) -> dict:
+    """What a build recorded of itself (its sources' digest, its libraries); empty where there is none to read."""
+    try:
+        manifest = json.loads((build_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
 def use_compiled(package_path: list[str], build_dir: Path = BUILD_DIR, package_dir: Path = PACKAGE_DIR) -> str:
     """Put a matching compiled build ahead of the sources on the package's path.
 
@@ -44,11 +53,8 @@ def use_compiled(package_path: list[str], build_dir: Path = BUILD_DIR, package_d
     """
     if os.environ.get("ADVISOR_COMPILED", "1") == "0":
         return "interpreted"
-    try:
-        manifest = json.loads((build_dir / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return "interpreted"
-    if not isinstance(manifest, dict) or manifest.get("sources") != sources_digest(package_dir):
+    manifest = read_manifest(build_dir)
+    if manifest.get("sources") != sources_digest(package_dir):
         return "interpreted"
     try:
         for name in manifest["libraries"]:  # the shared part of the build, which each module's stub imports by name

@@ -23,13 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ["ADVISOR_COMPILED"] = "0"  # computing the digest must not load the build being replaced
 sys.path.insert(0, str(ROOT))
 
-from advisor.compiled import BUILD_DIR, COMPILED_MODULES, MANIFEST, PACKAGE_DIR, sources_digest  # noqa: E402
+from advisor.compiled import (  # noqa: E402
+    BUILD_DIR, COMPILED_MODULES, MANIFEST, PACKAGE_DIR, read_manifest, sources_digest,
+)
 
 
 def build(force: bool = False) -> Path:
     """Compile the modules unless build/core already matches the sources; return the build folder."""
     digest = sources_digest()
-    if not force and _manifest(BUILD_DIR).get("sources") == digest:
+    if not force and read_manifest().get("sources") == digest:
         print(f"compiled core up to date in {BUILD_DIR.relative_to(ROOT)}")
         return BUILD_DIR
     BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
@@ -61,14 +63,6 @@ def build(force: bool = False) -> Path:
     return BUILD_DIR
 
 
-def _manifest(folder: Path) -> dict:
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--optional", action="store_true",
@@ -80,7 +74,7 @@ def main() -> int:
     except (subprocess.CalledProcessError, OSError) as error:
         if not args.optional:
             raise
-        current = _manifest(BUILD_DIR).get("sources") == sources_digest()
+        current = read_manifest().get("sources") == sources_digest()
         print(f"warning: the core could not be compiled ({error}); "
               + ("the earlier build of these sources stays in use" if current else
                  "it runs from its sources, with the same answers, more slowly"), file=sys.stderr)

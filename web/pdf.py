@@ -40,31 +40,28 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
                 return super().fetch(url, headers)
             if not url.startswith(prefix):
                 raise ValueError(f"only the app's static files are read, not {url[:100]}")
-            path = safe_join(static_folder, unquote(urlsplit(url[len(prefix):]).path))
-            if path is None:
-                raise ValueError("path outside the static folder")
+            path = _static_path(static_folder, unquote(urlsplit(url[len(prefix):]).path))
             with open(path, "rb") as handle:
                 body = handle.read()
             mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body, {"Content-Type": mimetype})
 
-    sheets = [_stylesheet(_static_path(static_folder, name)) for name in stylesheets]
+    paths = [_static_path(static_folder, name) for name in stylesheets]
+    sheets = [_parsed_stylesheet(path, os.stat(path).st_mtime_ns) for path in paths]
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
 
 
 def _static_path(static_folder: str, name: str) -> str:
+    """The file name names in the static folder; a name that leads outside it is refused."""
     path = safe_join(static_folder, name)
     if path is None:
         raise ValueError("path outside the static folder")
     return path
 
 
-def _stylesheet(path: str):
-    return _parsed_stylesheet(path, os.stat(path).st_mtime_ns)
-
-
 @functools.lru_cache(maxsize=16)
 def _parsed_stylesheet(path: str, mtime_ns: int):
+    """The stylesheet at path, parsed once for each time its file changes (mtime_ns)."""
     from weasyprint import CSS
     return CSS(filename=path)
 
