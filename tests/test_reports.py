@@ -271,3 +271,32 @@ def test_the_article_the_model_starts_from_is_named_by_its_title_on_the_real_fac
     text = html_lib.unescape(client.get(saved["links"]["report_html"], headers=HTML).get_data(as_text=True))
     assert "seed" not in re.sub(r"<[^>]+>", " ", text).lower()
     assert "“How does the AWS Shared Responsibility Model work?” (2022)" in text
+
+
+@pytest.mark.slow
+def test_a_pdf_render_leaves_the_garbage_collector_as_it_found_it(app, monkeypatch):
+    """Collection pauses during a render only: after it, ended or failed, memory in cycles is freed again."""
+    import gc
+
+    import weasyprint
+
+    from web.pdf import html_to_pdf
+    where = {"base_url": "http://localhost/", "static_folder": app.static_folder,
+             "static_url_path": app.static_url_path}
+    assert gc.isenabled()
+    assert html_to_pdf("<p>Hello</p>", **where).startswith(b"%PDF-")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        html_to_pdf("<p>Hello</p>", **where)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fails(self, **options):
+        assert not gc.isenabled()
+        raise RuntimeError("render failed")
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", fails)
+    with pytest.raises(RuntimeError):
+        html_to_pdf("<p>Hello</p>", **where)
+    assert gc.isenabled()

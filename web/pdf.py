@@ -6,8 +6,11 @@ starts (and serves everything else) on machines without Pango.
 from __future__ import annotations
 
 import functools
+import gc
 import mimetypes
 import os
+import threading
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from werkzeug.security import safe_join
@@ -48,7 +51,36 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
 
     paths = [_static_path(static_folder, name) for name in stylesheets]
     sheets = [_parsed_stylesheet(path, os.stat(path).st_mtime_ns) for path in paths]
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
+    with _collector_paused():
+        return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
+
+
+_pauses = 0
+_pauses_lock = threading.Lock()
+_collector_was_on = False
+
+
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while a PDF is laid out; reference counting frees memory as usual.
+
+    A render keeps hundreds of thousands of layout objects alive at once, so the collector's full passes, which
+    walk all of them, took 13–30% of a render. What a render leaves in cycles is collected after it, as before.
+    Renders on several threads share one pause: the collector comes back when the last of them ends.
+    """
+    global _pauses, _collector_was_on
+    with _pauses_lock:
+        if _pauses == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_on:
+                gc.enable()
 
 
 def _static_path(static_folder: str, name: str) -> str:
