@@ -110,12 +110,8 @@ util.write_error = _write_problem
 
 
 def on_starting(server):
-    """Start the figures from zero (files a previous run left in the metrics folder are removed), say whether
-    the ranking runs compiled (scripts/build_core.py) or from its sources, and load the PDF renderer.
-
-    WeasyPrint is loaded here, once, so the workers share it and none spends half a second loading it on its
-    first PDF (again after every recycle). Without it, or without its system libraries, the service still starts.
-    """
+    """Start the figures from zero (files a previous run left in the metrics folder are removed), and say
+    whether the ranking runs compiled (scripts/build_core.py) or from its sources."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
     import advisor
@@ -124,12 +120,6 @@ def on_starting(server):
     else:
         server.log.warning("ranking core: interpreted (same answers, slower); "
                            "python scripts/build_core.py compiles it")
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: Pango or HarfBuzz missing
-        server.log.warning("PDF reports: not available (%s); reports are served as HTML and Markdown", exc)
-    else:
-        server.log.info("PDF reports: WeasyPrint %s", weasyprint.__version__)
 
 
 def on_exit(server):

@@ -118,14 +118,6 @@ def _form_post_as_if_https(srv):
                                            "X-Forwarded-Proto": "https", "Accept": "text/html"})
 
 
-def test_the_pdf_renderer_is_loaded_once_at_start_for_every_worker(server):
-    """The start says PDFs are available before any is asked for, and a worker's first PDF is whole."""
-    assert "PDF reports: WeasyPrint" in server.logs()
-    report_id = save(server, ALICE)["id"]
-    status, headers, body = server.request("GET", f"/reports/{report_id}.pdf", headers=auth(ALICE), timeout=30)
-    assert status == 200 and headers["Content-Type"] == "application/pdf" and body.rstrip().endswith(b"%%EOF")
-
-
 def test_without_a_proxy_count_gunicorn_trusts_no_forwarded_headers(tmp_path):
     """F7: X-Forwarded-Proto from loopback is not believed when no proxy is configured (the form's CSRF check
     would otherwise demand an https Referer), and is when one is."""
