@@ -89,8 +89,9 @@ def test_the_choices_stay_selected_and_the_other_direction_is_one_link_away(clie
 
 
 def listed_limits(html: str, list_id: str) -> list[str]:
+    """Each item's words before its source."""
     items = html.split(f'id="{list_id}"', 1)[1].split("</ul>", 1)[0]
-    return [html_lib.unescape(label) for label in re.findall(r"<li>([^<(]+?)(?: \(| <span)", items)]
+    return [html_lib.unescape(label) for label in re.findall(r"<li>([^<]+?) <span", items)]
 
 
 def test_the_limits_isolation_and_customisation_differences_are_spelled_out(client):
@@ -103,6 +104,25 @@ def test_the_limits_isolation_and_customisation_differences_are_spelled_out(clie
     assert table_rows(html, "isolation-changes") == ["Strong", "Dedicated"]
     assert "Strong possible with extra effort supported" in text
     assert "Dedicated possible with extra effort not offered" in text
+
+
+def test_a_limit_that_holds_only_for_some_workloads_reads_as_its_label_says(fixture_graph_copy, make_app):
+    """The label names the condition; the page does not say it a second time."""
+    tasks = fixture_graph_copy / "services" / "tasks.toml"
+    tasks.write_text(tasks.read_text() + '''
+[[limits]]
+field = "vcpu"
+kind = "max"
+value = 4
+when = { os = "windows" }
+label = "4-vCPU maximum for Windows tasks"
+source = "seed"
+unblock = "each Windows task needs at most 4 vCPU"
+''')
+    client = make_app(GRAPH_DATA=str(fixture_graph_copy)).test_client()
+    html = compare_page(client, "?from=cluster&to=tasks").get_data(as_text=True)
+    assert "4-vCPU maximum for Windows tasks" in listed_limits(html, "limits-added")
+    assert "Windows tasks (" not in page_text(html)
 
 
 def test_a_list_of_limits_is_left_out_when_it_would_be_empty(client):

@@ -11,9 +11,6 @@ from werkzeug.datastructures import MultiDict
 
 from advisor import KnowledgeBase
 from advisor.owners import owner_of, split_actors
-from advisor.profile import WORKLOAD_PHRASES
-from advisor.scoring import VALUE_NAMES
-from advisor.text import join_words
 from schemas.compare import compare_form_schema
 
 from .messages import field_messages
@@ -56,7 +53,6 @@ def comparison_model(kb: KnowledgeBase, change: dict) -> dict:
     """The comparison as the page words it: owners, levels, support, limits and responders named."""
     overlay = kb.overlays.get(change.get("overlay") or "")
     parties = {party.id: party.name for party in overlay.parties.values()} if overlay else {}
-    services = {change["from"]: change["from_name"], change["to"]: change["to_name"]}
     custom = change["customisation"]
     levels = kb.customisation_levels
     return {
@@ -74,8 +70,9 @@ def comparison_model(kb: KnowledgeBase, change: dict) -> dict:
                             if row["level"] in kb.isolation_levels else row["level"],
                             "from_text": SUPPORT.get(row["from"], row["from"]),
                             "to_text": SUPPORT.get(row["to"], row["to"])} for row in change["isolation"]],
-        "limits_added": [_limit(limit, services) for limit in change["limits"]["added"]],
-        "limits_removed": [_limit(limit, services) for limit in change["limits"]["removed"]],
+        # A limit's label names any condition it has (docs/knowledge-base.md), so it is shown as it is.
+        "limits_added": change["limits"]["added"],
+        "limits_removed": change["limits"]["removed"],
         "incident_rows": [{**row, "from_text": _acts(row["from_acts"], parties),
                            "to_text": _acts(row["to_acts"], parties)} for row in change["incidents"]],
     }
@@ -104,22 +101,6 @@ def _customisation(old: str, new: str, change: int) -> str:
     more = "more" if change > 0 else "less"
     steps = abs(change)
     return f"{old} to {new}: {steps} level{'s' if steps != 1 else ''} {more} control beneath the code."
-
-
-def _limit(limit: dict, services: dict[str, str]) -> dict:
-    condition = join_words([_phrase(key, value) for key, value in (limit.get("when") or {}).items()])
-    return {**limit, "service_name": services.get(limit["service"], limit["service"]),
-            "condition": f"for {condition}" if condition else ""}
-
-
-def _phrase(field: str, value) -> str:
-    """A limit's condition in words: 'synchronous invocations', 'Windows', 'a GPU'."""
-    try:
-        if isinstance(value, bool):
-            return WORKLOAD_PHRASES[field] if value else f"no {WORKLOAD_PHRASES[field].removeprefix('a ')}"
-        return WORKLOAD_PHRASES[field].format(value=VALUE_NAMES.get(value, value))
-    except (KeyError, ValueError):
-        return f"{field.replace('_', ' ')} {value}"
 
 
 def _acts(acts: str, parties: dict[str, str]) -> str:
