@@ -33,10 +33,10 @@ MODES = {
     # seconds per load run, rounds, in-process profile counts, start-ups timed, assessments for report rows
     "full": {"seconds": 10, "rounds": 5, "rank_one": 5000, "batch": 10_000, "parts": 2000, "wsgi": 4000,
              "scaling_calls": 400, "scaling_budget_s": 0.5, "passes": 5, "starts": 3, "assessments": 200, "warmup_s": 2,
-             "cold": 5, "pdf_ids": 20},
+             "cold": 5, "pdf_ids": 20, "saves": 1000},
     "smoke": {"seconds": 2, "rounds": 1, "rank_one": 300, "batch": 1000, "parts": 100, "wsgi": 400,
               "scaling_calls": 20, "scaling_budget_s": 0.1, "passes": 2, "starts": 1, "assessments": 10, "warmup_s": 0,
-              "cold": 2, "pdf_ids": 3},
+              "cold": 2, "pdf_ids": 3, "saves": 50},
 }
 
 
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         "answer_cache": inprocess.answer_cache(cfg["parts"], cfg["passes"]),
         "wsgi": inprocess.wsgi(cfg["wsgi"]),
         "wsgi_split": inprocess.wsgi_split(cfg["wsgi"]),
+        "save_split": inprocess.save_split(cfg["saves"]),
     }
     say("in process: synthetic knowledge bases")
     results["in_process"]["scaling"] = inprocess.scaling(cfg["scaling_calls"], cfg["scaling_budget_s"], cfg["passes"])

@@ -19,19 +19,20 @@ from flask import Flask, jsonify
 from werkzeug.test import EnvironBuilder
 
 from adapters.graph_files import DEFAULT_GRAPH_DATA, load_knowledge_base
+from adapters.repository import AssessmentStore
 from advisor import profile_as_dict, rank
 from advisor.answers import RecentAnswers
 from advisor.service import Advisor
 from app import create_app
 from schemas.profile import profile_parser, profile_schema
-from web import jsonbody, jsonout
+from web import assessments, jsonbody, jsonout
 from web.jsonout import HtmlSafeJSONProvider
 
 from .baseline_app import app as baseline_app
 from .profiles import profile_bodies, profile_dicts
 from .synthetic import synthetic_knowledge_base
 
-__all__ = ["rank_one", "rank_batch", "request_path_parts", "answer_cache", "wsgi", "wsgi_split", "scaling"]
+__all__ = ["rank_one", "rank_batch", "request_path_parts", "answer_cache", "wsgi", "wsgi_split", "save_split", "scaling"]
 
 SIZES = [(s, l) for s in (4, 50, 200) for l in (15, 30, 60)]
 
@@ -203,19 +204,54 @@ def wsgi_split(count: int) -> dict:
     return out
 
 
+# The parts of a save (POST /api/v1/assessments) timed where they run inside the app; "store" is the JSON text, the
+# write lock, the insert and the durable commit, and store_cpu the processor time of the same (the rest is waiting).
+SAVE_PARTS = ("validation", "ranking", "snapshot", "store", "store_cpu", "answer")
+
+
+def save_split(count: int) -> dict:
+    """Median µs of each part of one save as it runs inside the WSGI app, on a SQLite database on this disk."""
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp:
+        app = create_app({"SECRET_KEY": "benchmark-only", "DATABASE_URL": f"sqlite:///{tmp}/saves.sqlite3",
+                          "GRAPH_DATA": str(DEFAULT_GRAPH_DATA)})
+        try:
+            bodies = [b.encode() for b in profile_bodies(count + 100)]
+            _wsgi_chunk(app, "/api/v1/assessments", bodies[:100])  # warm up
+            targets = (("validation", Advisor, "profile"), ("ranking", RecentAnswers, "rank"),
+                       ("snapshot", Advisor, "_snapshot"), ("store", AssessmentStore, "add"),
+                       ("answer", assessments, "assessment_json"), ("answer", jsonout, "encode"))
+            spent = dict.fromkeys(SAVE_PARTS, 0)
+            rows = []
+            with _timed(spent, targets), _timed(spent, (("store_cpu", AssessmentStore, "add"),),
+                                                clock=time.thread_time_ns):
+                for body in bodies[100:]:
+                    for part in spent:
+                        spent[part] = 0
+                    total = _wsgi_chunk(app, "/api/v1/assessments", [body])
+                    rows.append((total, {part: ns / 1000 for part, ns in spent.items()}))
+        finally:
+            app.extensions["advisor.store"].dispose()
+    out = {f"{part}_us": round(statistics.median(r[1][part] for r in rows), 1) for part in SAVE_PARTS}
+    out["rest_us"] = round(statistics.median(total - sum(v for k, v in parts.items() if k != "store_cpu")
+                                             for total, parts in rows), 1)
+    out["total_us"] = round(statistics.median(total for total, _ in rows), 1)
+    return out
+
+
 @contextmanager
-def _timed(spent: dict[str, int], targets):
-    """Wrap each (part, owner, attribute) so that its calls add their nanoseconds to spent[part]; undone on exit."""
+def _timed(spent: dict[str, int], targets, clock=time.perf_counter_ns):
+    """Wrap each (part, owner, attribute) so that its calls add their nanoseconds on clock to spent[part]; undone
+    on exit."""
     undo = []
     for part, owner, name in targets:
         original = getattr(owner, name) if isinstance(owner, Flask) else owner.__dict__[name]
 
         def timed(*args, _original=original, _part=part, **kwargs):
-            started = time.perf_counter_ns()
+            started = clock()
             try:
                 return _original(*args, **kwargs)
             finally:
-                spent[_part] += time.perf_counter_ns() - started
+                spent[_part] += clock() - started
 
         undo.append((owner, name, original))
         setattr(owner, name, timed)
@@ -242,7 +278,7 @@ def _wsgi_chunk(app, path: str, bodies: list[bytes]) -> float:
             response = app(env, lambda s, h, e=None: status.append(s))
             b"".join(response)
             response.close()
-            if not status[0].startswith("200"):
+            if not status[0].startswith("20"):
                 raise RuntimeError(f"{path} answered {status[0]} in process")
         return (time.perf_counter_ns() - started) / len(bodies) / 1000
 

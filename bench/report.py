@@ -28,6 +28,8 @@ TARGETS = [
 
 # The parts of one recommendation request inside the WSGI app (bench.inprocess.wsgi_split), in the table's order.
 SPLIT_KEYS = ("before_hooks_us", "body_us", "validation_us", "ranking_us", "encoding_us", "after_hooks_us", "rest_us")
+# The parts of one save (bench.inprocess.save_split), in the table's order; store_cpu is shown beside the store.
+SAVE_KEYS = ("validation_us", "ranking_us", "snapshot_us", "store_us", "answer_us", "rest_us")
 
 
 def _get(results: dict, path: tuple):
@@ -110,6 +112,7 @@ def render(results: dict) -> str:
     ip = results["in_process"]
     parts = ip["request_path"]
     split = ip["wsgi_split"]
+    saves = ip["save_split"]
     mem = results["memory"]
     kib = [k for k in mem["advisor_workers_peak_rss_kib"] if k]
     base_kib = [k for k in mem["baseline_workers_peak_rss_kib"] if k]
@@ -139,6 +142,10 @@ def render(results: dict) -> str:
         f"validation / ranking / JSON encoding / after-request hooks (access log, metrics, headers) / the rest "
         f"(request context, routing, answer dict, response) | "
         f"{' / '.join(f'{split[part]:.0f}' for part in SPLIT_KEYS)} of {split['total_us']:.0f} µs |",
+        f"| one save through the WSGI app (SQLite on this disk), median µs: profile validation / ranking / knowledge "
+        f"snapshot / store (JSON text, write lock, insert, durable commit) / answer (dict and JSON) / the rest | "
+        f"{' / '.join(f'{saves[part]:.0f}' for part in SAVE_KEYS)} of {saves['total_us']:.0f} µs "
+        f"(the store's processor time {saves['store_cpu_us']:.0f} µs) |",
         f"| start to first answer (median of {len(results['startup']['advisor_s'])}; baseline "
         f"{results['startup']['baseline_s']:.2f} s) | {results['startup']['median_s']:.2f} s |",
         f"| peak RSS per worker (VmHWM; baseline {', '.join(f'{k / 1024:.1f}' for k in base_kib)} MiB) | "

@@ -61,6 +61,7 @@ def test_in_process_start_up_and_memory_figures_are_all_measured(smoke_results):
     assert all(positive(v) for v in ip["answer_cache"].values())
     assert all(positive(v) for v in ip["wsgi"].values())
     assert all(positive(v) for k, v in ip["wsgi_split"].items() if k != "rest_us")
+    assert all(positive(v) for k, v in ip["save_split"].items() if k != "rest_us")
     sizes = {(r["services"], r["layers"]) for r in ip["scaling"]["sizes"]}
     assert sizes == {(s, l) for s in (4, 50, 200) for l in (15, 30, 60)}
     for row in ip["scaling"]["sizes"]:
