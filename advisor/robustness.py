@@ -44,8 +44,11 @@ lambda_package
 =================================  ========================================
 
 What is guaranteed: applied to the profile, each reported value puts the named service
-first under the ranking's own order (scoring.order_key), and no grid value between the
-current one and the reported one changes the winner. How it is found is in whatif.py.
+first under the ranking's own order (scoring.order_key), eligible, and no grid value between the
+current one and the reported one changes the winner. A value that would rule every service out
+names no service, so it is never reported, and in its direction the search ends there (for a
+level or a number, past it even more is asked). When every service is ruled out already, only
+the values that make one eligible are reported. How it is found is in whatif.py.
 """
 from __future__ import annotations
 
@@ -56,7 +59,7 @@ from .model import KnowledgeBase
 from .profile import CHOICE_CONDITIONS, CHOICE_DEFAULTS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
 from .scoring import COMPONENTS, VALUE_NAMES, Evaluation
 from .text import number, rounded
-from .whatif import Grid, Standings, nearest_change
+from .whatif import NONE_ELIGIBLE, Grid, Standings, nearest_change
 
 __all__ = ["ROBUST_MARGIN", "CLOSE_MARGIN", "STEPS", "Threshold", "Robustness", "robustness", "label_for"]
 
@@ -181,8 +184,9 @@ class _Search:
         for direction, word in DIRECTIONS:
             if current is None and direction < 0:
                 continue  # not asked is the smallest demand there is
-            hit = nearest_change(grid, current, direction, candidates, winner_at)
-            if hit is not None and self._within_bounds(name, hit[0]):
+            hit = nearest_change(grid, current, direction, candidates, winner_at, self.standings.unchanged)
+            # A value that rules every service out ends the search: past it, nothing would be recommended.
+            if hit is not None and hit[1] != NONE_ELIGIBLE and self._within_bounds(name, hit[0]):
                 found.append(self._threshold(name, hit[0], current, word, hit[1]))
         return found
 
@@ -229,8 +233,8 @@ class _Search:
             scale = list(self.kb.customisation_levels if name == "customisation" else self.kb.isolation_levels)
             current = scale.index(getattr(self.profile, name))
             for word, steps in (("decrease", range(current - 1, -1, -1)), ("increase", range(current + 1, len(scale)))):
-                hit = next(((i, w) for i in steps if (w := winner_with(scale[i])) != 0), None)
-                if hit is not None:
+                hit = next(((i, w) for i in steps if (w := winner_with(scale[i])) != self.standings.unchanged), None)
+                if hit is not None and hit[1] != NONE_ELIGIBLE:
                     found.append(self._threshold(name, scale[hit[0]], scale[current], word, hit[1]))
         return found
 
@@ -250,7 +254,7 @@ class _Search:
             for value in _other_values(field, asked[field]):
                 winner = (self.standings.winner_with_choice(field, value) if field in CHOICE_DEFAULTS
                           else self.standings.winner_with_workload(field, value))
-                if winner != 0:
+                if winner not in (self.standings.unchanged, NONE_ELIGIBLE):
                     found.append(self._threshold(name, value, asked[field], "change", winner))
         return found
 

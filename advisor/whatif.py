@@ -8,6 +8,9 @@ linear in each weight. So the leader can lose first place only where one rival's
 its own, and those crossings are solved exactly. The winner is the same at every grid value
 between two neighbouring crossings, so the nearest grid values around each crossing are the only
 ones worth re-ranking; each is re-ranked with the ranking's own order key.
+
+A change that leaves no service eligible has no winner to name: the ``winner_with_*`` methods answer
+``NONE_ELIGIBLE`` for it, as a ranking of the changed profile would recommend nothing.
 """
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ from .scoring import (
 )
 from .text import rounded
 
-__all__ = ["Standings", "Grid", "zeros", "nearest_change"]
+__all__ = ["NONE_ELIGIBLE", "Standings", "Grid", "zeros", "nearest_change"]
 
 _FREE, _READ = object(), object()  # no limit reads a field; a limit other than a maximum reads it
+NONE_ELIGIBLE = -1  # a winner_with_* answer: with the change, every service is ruled out
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,8 @@ def zeros(points: list[float], values: list[float]) -> list[float]:
 
 
 def nearest_change(grid: Grid, current: Number | None, direction: int, candidates: Iterable[float],
-                   winner_at: Callable[[Number], int]) -> tuple[Number, int] | None:
-    """The grid value nearest the current one, in one direction, at which another service comes first.
+                   winner_at: Callable[[Number], int], unchanged: int = 0) -> tuple[Number, int] | None:
+    """The grid value nearest the current one, in one direction, at which winner_at answers other than unchanged.
 
     ``candidates`` are the real values where the winner may change (crossings, limit values). The
     winner is constant between them, so only the grid values next to each are re-ranked.
@@ -73,7 +77,7 @@ def nearest_change(grid: Grid, current: Number | None, direction: int, candidate
         indices.update((k - direction, k, k + direction))
     beyond = [i for i in indices if low <= i <= high and (current is None or (i / per_unit - current) * direction > 0)]
     for index in sorted(beyond, reverse=direction < 0):
-        if (winner := winner_at(grid.value(index))) != 0:
+        if (winner := winner_at(grid.value(index))) != unchanged:
             return grid.value(index), winner
     return None
 
@@ -100,13 +104,19 @@ class Standings:
         self.group_fits = [self.fits[i] for i in self.group]
         self.scores = [e.score for e in evaluations]
         self.keys = [order_key(b, t, s, v) for b, t, s, v in zip(self.blocked, self.tiers, self.scores, self.views)]
+        # What a winner_with_* answer is when first place stays as it is: index 0, or, when every service is ruled
+        # out now, NONE_ELIGIBLE (then index 0 means that a change makes first place eligible).
+        self.unchanged = NONE_ELIGIBLE if self.blocked[0] else 0
         self.asked = profile.workload.asked()
         self.by_tail = self._by_tail()
         self._candidates: dict[str, list[tuple[int, Any]]] = {}
         self._broken: list[frozenset[int]] | None = None  # per service, the positions of the limits broken now
 
     def _rivals(self) -> list[int]:
-        """Only services in first place's group (as blocked, the same tier) can overtake it on score."""
+        """Only services in first place's group (as blocked, the same tier) can overtake it on score; none when
+        first place is ruled out, as then every service is and a score cannot change that."""
+        if self.blocked[0]:
+            return []
         group = (self.blocked[0], self.tiers[0])
         return [i for i in range(1, len(self.views)) if (self.blocked[i], self.tiers[i]) == group]
 
@@ -128,6 +138,8 @@ class Standings:
         tiers = self.tiers if tiers is None else tiers
         groups = list(zip(blocked, tiers))
         best = min(groups)
+        if best[0]:
+            return NONE_ELIGIBLE
         contenders = [i for i, group in enumerate(groups) if group == best]
         if len(contenders) == 1:
             return contenders[0]
@@ -241,7 +253,7 @@ class Standings:
                 asked = {**self.asked, field: value}
             if not any(breaks(limit, asked) for limit in self.views[i].limits_reading[field]):
                 return i
-        return self.by_tail[0]
+        return NONE_ELIGIBLE  # the value frees none of the services and blocks the rest
 
     def _candidates_for(self, field: str) -> list[tuple[int, Any]]:
         """The services nothing but the field's value can block, in order of their order keys without the blocked
@@ -284,7 +296,7 @@ class Standings:
         touched = [i for i, v in enumerate(self.views)
                    if field in v.service.variant_fields or field in v.limits_reading]
         if not touched:
-            return 0
+            return self.unchanged
         asked = {**self.asked, field: value}
         choices = {name: asked[name] for name in CHOICE_DEFAULTS}
         keys = list(self.keys)
@@ -292,7 +304,8 @@ class Standings:
             view = self.kb.view(self.views[i].service.id, self.profile.overlay, self.profile.calibration, choices)
             keys[i] = order_key(self._blocked_with(i, view, field, asked), self.tiers[i],
                                 weighted_score(self._fits_of(i, view), self.weights), view)
-        return keys.index(min(keys))  # the keys end in the service id: no two are equal
+        best = min(keys)  # the keys end in the service id: no two are equal
+        return NONE_ELIGIBLE if best[0] else keys.index(best)
 
     def _fits_of(self, i: int, view: ServiceView) -> tuple[float, ...]:
         """Service i's fits on another of its views: burden, patching and simplicity move; the levels do not."""

@@ -13,7 +13,7 @@ class ThresholdSchema(Schema):
     current = fields.Raw(required=True, allow_none=True,
                          metadata={"description": "The profile's value; null when the workload field was not given."})
     direction = fields.String(required=True, validate=validate.OneOf(["decrease", "increase", "change"]))
-    first = fields.String(required=True, metadata={"description": "The service that would rank first.",
+    first = fields.String(required=True, metadata={"description": "The service that would rank first, eligible.",
                                                    "example": "fargate"})
     sentence = fields.String(required=True, metadata={
         "example": "With 11 GB of memory, AWS Fargate (Amazon ECS) would rank first."})

@@ -44,12 +44,17 @@ PROFILES = [
             services=tuple(ALL_SERVICES)),
     replace(BASE, workload=Workload(daemonsets=True, max_duration_minutes=30, invocation="sync"),
             services=tuple(ALL_SERVICES), overlay="platform_team"),
+    # Nothing is eligible: only the values that make a service eligible are what-ifs.
+    replace(BASE, security_hours_per_month=80, patching_staff=1, customisation="medium",
+            workload=Workload(os="windows", arch="arm64", always_on=True)),
+    replace(BASE, isolation="dedicated", workload=Workload(vcpu=300, gpu=True), services=("fargate", "lambda", "ec2")),
 ]
 
 
 def first(kb, profile):
-    """The service the ranking puts first."""
-    return rank(kb, profile, with_robustness=False).ranking[0].service
+    """The service the ranking recommends: first place when it is eligible, None when every service is ruled out."""
+    top = rank(kb, profile, with_robustness=False).ranking[0]
+    return top.service if top.eligible else None
 
 
 def get(profile, name):
@@ -88,11 +93,13 @@ def step_short(threshold):
 def assert_thresholds_hold(kb, profile):
     recommendation = rank(kb, profile)
     leader = recommendation.ranking[0].service
+    if not recommendation.ranking[0].eligible:
+        leader = None
     for threshold in recommendation.robustness.thresholds:
         assert threshold.current == get(profile, threshold.input)
         moved = apply(profile, threshold.input, threshold.value)
         assert threshold.first != leader
-        assert first(kb, moved) == threshold.first, threshold
+        assert first(kb, moved) == threshold.first, threshold  # first and eligible
         assert first(kb, apply(profile, threshold.input, step_short(threshold))) == leader, threshold
         profile_schema.load(profile_as_dict(moved))  # the value is one a team could send
 
@@ -150,10 +157,15 @@ SCAN = {"security_hours_per_month": 250, "patching_staff": 6, "workload.max_dura
         **{f"weights.{part}": 150 for part in ("burden", "patching", "customisation", "isolation", "simplicity")}}
 
 
+INVALID = object()  # weights that are all zero: not a profile a team can send
+
+
 def first_or_none(kb, profile):
+    """The service recommended (None when every service is ruled out), or INVALID."""
     if sum(profile.weights.as_dict().values()) <= 0:
-        return None
-    return evaluate_all(kb, profile)[0].view.service.id
+        return INVALID
+    top = evaluate_all(kb, profile)[0]
+    return None if top.blockers else top.view.service.id
 
 
 @pytest.mark.parametrize("profile", PROFILES[:10])
@@ -194,7 +206,8 @@ def test_thresholds_hold_for_generated_profiles_on_the_model_fixture(profile):
 
 
 def assert_no_nearer_change(kb, profile):
-    """Walk each number step by step from its value: the first change found is the one reported."""
+    """Walk each number step by step from its value: the first change found is the one reported, unless it
+    rules every service out, which is not reported and ends the walk."""
     leader = first(kb, profile)
     reported = {(t.input, t.direction): t for t in rank(kb, profile).robustness.thresholds}
     for name, steps in SCAN.items():
@@ -213,12 +226,14 @@ def assert_no_nearer_change(kb, profile):
                     break
                 value = k if name == "patching_staff" else k / units
                 winner = first_or_none(kb, apply(profile, name, value))
-                if winner not in (None, leader):
+                if winner not in (INVALID, leader):
                     found = (value, winner)
                     break
                 k += direction
             threshold = reported.get((name, "increase" if direction > 0 else "decrease"))
-            if found:
+            if found and found[1] is None:
+                assert threshold is None, (name, direction, threshold)
+            elif found:
                 assert threshold is not None and (threshold.value, threshold.first) == found, (name, direction)
             elif threshold is not None:
                 assert abs(threshold.value - (current or 0)) * units > steps, (name, direction, threshold)
@@ -233,12 +248,14 @@ def test_the_nearest_level_and_every_other_value_are_tried(kb, profile):
         for direction, indexes in (("decrease", range(at - 1, -1, -1)), ("increase", range(at + 1, len(scale)))):
             expected = next(((scale[i], first(kb, apply(profile, name, scale[i]))) for i in indexes
                              if first(kb, apply(profile, name, scale[i])) != leader), None)
+            if expected is not None and expected[1] is None:
+                expected = None  # the nearest level that changes anything rules every service out
             assert reported.get((name, direction)) == expected, (name, direction)
     for name in ("workload.gpu", "workload.privileged", "workload.always_on", "workload.os"):
         current = get(profile, name)
         other = (not current) if name != "workload.os" else ({"linux": "windows", "windows": "linux"}[current])
         winner = first(kb, apply(profile, name, other))
-        assert reported.get((name, "change")) == (None if winner == leader else (other, winner)), name
+        assert reported.get((name, "change")) == (None if winner in (leader, None) else (other, winner)), name
 
 
 def test_a_small_team_learns_what_would_change_its_first_place(fixture_kb):

@@ -14,7 +14,7 @@ import pytest
 from advisor.profile import WORKLOAD_CHOICES
 from advisor.robustness import BOOLEAN_WORKLOAD, NUMERIC_WORKLOAD
 from advisor.scoring import evaluate_all
-from advisor.whatif import Standings
+from advisor.whatif import NONE_ELIGIBLE, Standings
 from bench.profiles import profile_dicts
 from schemas.profile import profile_schema
 
@@ -37,8 +37,10 @@ def _profiles(count: int, seed: int):
 
 def _rerank_winner(kb, profile, standings: Standings, field: str, value) -> int:
     changed = replace(profile, workload=replace(profile.workload, **{field: value}))
-    first = evaluate_all(kb, changed)[0].view.service.id
-    return next(i for i, view in enumerate(standings.views) if view.service.id == first)
+    top = evaluate_all(kb, changed)[0]
+    if top.blockers:
+        return NONE_ELIGIBLE  # every service ruled out: the change recommends nothing
+    return next(i for i, view in enumerate(standings.views) if view.service.id == top.view.service.id)
 
 
 def _probe_values(standings: Standings, field: str, current) -> list:
