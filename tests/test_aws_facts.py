@@ -200,6 +200,7 @@ def test_every_fact_of_every_service_is_cited(kb, service_id):
     (Workload(os="windows", privileged=True),
      {"lambda", "fargate", "ecs", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
     (Workload(arch="arm64"), {"eks_fargate"}),
+    (Workload(os="windows", arch="arm64"), set(ALL)),  # no AWS compute runs Windows on Arm
     (Workload(vcpu=17), {"fargate", "eks_fargate", "lambda"}),
     (Workload(memory_gb=121), {"lambda", "fargate", "eks_fargate"}),
     (Workload(ephemeral_storage_gb=180), {"lambda", "eks_fargate"}),
@@ -312,6 +313,10 @@ def test_dedicated_isolation_blocks_fargate_and_lambda(kb):
     (Workload(os="windows"), {"lambda"}),
     (Workload(os="windows", privileged=True), {"lambda", "fargate", "ecs"}),  # ECS gives Windows containers none
     (Workload(os="windows", vcpu=8), {"lambda", "fargate"}),
+    # Windows runs on x86-64 only: no Graviton instance takes it, and ECS and Fargate run Arm tasks on Linux only
+    (Workload(os="windows", arch="arm64"), {"lambda", "fargate", "ecs", "ec2"}),
+    (Workload(os="windows", arch="x86_64"), {"lambda"}),
+    (Workload(os="linux", arch="arm64"), set()),
     (Workload(always_on=True), {"lambda"}),
     (Workload(ephemeral_storage_gb=50), {"lambda"}),
     (Workload(ephemeral_storage_gb=500), {"lambda", "fargate"}),

@@ -175,3 +175,22 @@ def test_plain_container_jobs_go_to_ecs_on_fargate_rather_than_eks_on_fargate(kb
     ranking = rank(kb, profile, with_robustness=False).ranking
     assert [r.service for r in ranking] == ["fargate", "eks_fargate"]
     assert ranking[0].burden_hours_per_month < ranking[1].burden_hours_per_month
+
+
+@pytest.mark.parametrize("services", [DEFAULT, ALL], ids=["default services", "every service"])
+def test_a_windows_service_meant_for_graviton_is_told_nothing_fits_and_what_would(kb, services):
+    """Reasoned before the advisor was run: no AWS compute runs Windows on Arm. Graviton instances take no Windows
+    (EC2, EKS nodes), ECS and Fargate run Arm tasks on Linux only, and Lambda, EKS on Fargate and the managed
+    instance services run Linux only. So nothing fits, and the what-ifs name the two ways out, each with the
+    service it would lead to: x86-64 processors, or Linux."""
+    profile = team(80, 1, "medium", services=services, workload={"os": "windows", "arch": "arm64", "always_on": True})
+    result = rank(kb, profile_schema.load(profile))
+    assert not [r.service for r in result.ranking if r.eligible]
+    assert {w["code"] for w in result.warnings} == {"none_eligible"}
+    assert {(t.input, t.value) for t in result.robustness.thresholds} == {("workload.arch", "x86_64"),
+                                                                          ("workload.os", "linux")}
+    for threshold in result.robustness.thresholds:
+        field = threshold.input.removeprefix("workload.")
+        moved = rank(kb, profile_schema.load({**profile, "workload": {**profile["workload"], field: threshold.value}}))
+        assert moved.ranking[0].eligible and moved.ranking[0].service == threshold.first
+        assert threshold.sentence.endswith(f"{moved.ranking[0].name} would rank first.")
