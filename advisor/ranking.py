@@ -343,7 +343,10 @@ def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, l
     ordinal = ORDINALS.get(place, f"number {place}")
     if not ev.eligible:
         count = len(ev.blockers)
-        return f"Ranks {ordinal}: ruled out by {count} hard limit{'s' if count > 1 else ''}."
+        limits = f"{count} hard limit{'s' if count > 1 else ''}"
+        if place == 1:  # first place goes to an eligible service whenever there is one
+            return f"Ruled out by {limits}, as every service here is: none is recommended."
+        return f"Ranks {ordinal}: ruled out by {limits}."
     losses = sorted(((v["lost"], k) for k, v in breakdown.items() if v["lost"] >= 0.05), reverse=True)
     lost = join_words([f"{part} ({points:g})" for points, part in losses[:2]])
     lost_text = f" It loses the most points on {lost}." if lost else " It loses no points."

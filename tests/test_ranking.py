@@ -47,6 +47,14 @@ def test_a_blocked_service_ranks_after_every_eligible_one_even_with_a_higher_sco
     assert lam.rank == len(rec.ranking)
 
 
+def test_a_ruled_out_service_says_where_it_ranks_and_never_that_it_ranks_first(fixture_kb):
+    some = rank(fixture_kb, replace(BASE, workload=Workload(max_duration_minutes=60)))
+    assert by_id(some)["functions"].reasons[0] == "Ranks third: ruled out by 1 hard limit."
+    nothing = rank(fixture_kb, replace(BASE, workload=Workload(max_duration_minutes=60), services=("functions",)))
+    assert nothing.ranking[0].reasons[0] == ("Ruled out by 1 hard limit, as every service here is: "
+                                             "none is recommended.")
+
+
 @pytest.mark.parametrize("service", ["machines", "cluster"])
 @pytest.mark.parametrize("field, values", [
     ("patching_staff", [0, 1, 2, 3, 5]),

@@ -153,6 +153,11 @@ def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile
     assert "No option is chosen" in md and "Chosen option" not in md
     html = client.get(record["links"]["report_html"]).get_data(as_text=True)
     assert "No service fits" in html
+    warning = "Warning: no recommendation. No service can run this workload as described"
+    assert warning in " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "Warning: no recommendation.** No service can run this workload as described" in md
+    assert re.search(r"Ruled out by \d hard limits?, as every service here is: none is recommended\.", html)
+    assert "Ranks first" not in html
 
 
 @pytest.mark.slow

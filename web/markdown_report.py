@@ -100,7 +100,7 @@ def _link(source: str) -> str:
 
 
 _WARNING_TITLES = {"capacity": "first place does not fit the team's capacity.",
-                   "limits": "no service can run this workload as described.",
+                   "limits": "no recommendation.",
                    "knowledge": "the AWS facts behind this record may be out of date."}
 
 
