@@ -1,9 +1,13 @@
 """The findings of the attack run, replayed against the real gunicorn: private reads, renders keyed by the public
 URL, links that ignore the client's headers, bounded chunked bodies, per-client idempotency and private files."""
 import json
+import os
 import re
+import signal
 import stat
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -135,8 +139,18 @@ def test_without_a_proxy_count_gunicorn_trusts_no_forwarded_headers(tmp_path):
         proxied.stop()
 
 
+def _workers(srv) -> list[int]:
+    master = srv.process.pid
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
 def test_a_render_cut_off_by_the_worker_timeout_is_never_stored(tmp_path):
-    """F5: with a one-second worker timeout an eight-service PDF cannot finish; it is refused, never kept half-drawn."""
+    """F5: a PDF render that outlasts the worker timeout is refused, never kept half-drawn.
+
+    An eight-service PDF takes about as long as the shortest timeout (one second), so the worker is held
+    still for two and a half seconds in the middle of its render, as a slow or starved machine would hold it;
+    gunicorn then stops it for the timeout.
+    """
     srv = GunicornServer(tmp_path / "short", workers=1, env={"ADVISOR_TIMEOUT": "1"}).start()
     try:
         every = dict(PROFILE, services=["ec2", "ecs", "ecs_managed_instances", "eks", "eks_fargate", "fargate",
@@ -144,12 +158,30 @@ def test_a_render_cut_off_by_the_worker_timeout_is_never_stored(tmp_path):
         status, _, body = srv.request("POST", "/api/v1/assessments", every)
         report_id = json.loads(body)["id"]
         for _ in range(2):
+            worker = _workers(srv)[0]
+            answer = {}
+
+            def get_pdf():
+                try:
+                    answer["status"], _, answer["body"] = srv.request("GET", f"/reports/{report_id}.pdf", timeout=30)
+                except ConnectionError:
+                    answer["status"], answer["body"] = None, b""  # the worker was stopped mid-answer
+
+            thread = threading.Thread(target=get_pdf)
+            thread.start()
+            time.sleep(0.3)  # the render has begun (loading WeasyPrint alone takes longer)
+            os.kill(worker, signal.SIGSTOP)
+            time.sleep(2.5)
             try:
-                status, headers, body = srv.request("GET", f"/reports/{report_id}.pdf", timeout=30)
-            except ConnectionError:
-                status = None  # the worker was stopped mid-answer: nothing sent is fine
-            assert status in (None, 503, 500), status
-            assert not body.startswith(b"%PDF")
+                os.kill(worker, signal.SIGCONT)
+            except ProcessLookupError:
+                pass  # already killed for the timeout
+            thread.join(timeout=40)
+            assert answer["status"] in (None, 503, 500), answer["status"]
+            assert not answer["body"].startswith(b"%PDF")
+            deadline = time.monotonic() + 10
+            while _workers(srv) in ([], [worker]) and time.monotonic() < deadline:
+                time.sleep(0.05)  # gunicorn starts a new worker in its place
         store = AssessmentStore(f"sqlite:///{srv.instance / 'advisor.sqlite3'}")
         try:
             assert store.render_count() == 0
