@@ -178,30 +178,10 @@ def wsgi_split(count: int) -> dict:
     """Median µs of each part of POST /api/v1/recommendations as it runs inside the WSGI app, among the rest of
     the request: a part costs more here than on its own (request_path_parts), as the request's other work evicts
     it from the processor's caches."""
-    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp:
-        app = create_app({"SECRET_KEY": "benchmark-only", "DATABASE_URL": f"sqlite:///{tmp}/split.sqlite3",
-                          "GRAPH_DATA": str(DEFAULT_GRAPH_DATA)})
-        try:
-            bodies = [b.encode() for b in profile_bodies(count + 200)]
-            _wsgi_chunk(app, "/api/v1/recommendations", bodies[:200])  # warm up
-            targets = (("before_hooks", app, "preprocess_request"), ("body", jsonbody, "read_body"),
-                       ("body", jsonbody, "_parse"), ("validation", Advisor, "profile"),
-                       ("ranking", RecentAnswers, "rank"), ("encoding", jsonout, "encode"),
-                       ("after_hooks", app, "process_response"))
-            spent = dict.fromkeys(SPLIT_PARTS, 0)
-            rows = []
-            with _timed(spent, targets):
-                for body in bodies[200:]:
-                    for part in spent:
-                        spent[part] = 0
-                    total = _wsgi_chunk(app, "/api/v1/recommendations", [body])
-                    rows.append((total, {part: ns / 1000 for part, ns in spent.items()}))
-        finally:
-            app.extensions["advisor.store"].dispose()
-    out = {f"{part}_us": round(statistics.median(r[1][part] for r in rows), 1) for part in SPLIT_PARTS}
-    out["rest_us"] = round(statistics.median(total - sum(parts.values()) for total, parts in rows), 1)
-    out["total_us"] = round(statistics.median(total for total, _ in rows), 1)
-    return out
+    return _split("/api/v1/recommendations", count, 200, SPLIT_PARTS, lambda app: (
+        ("before_hooks", app, "preprocess_request"), ("body", jsonbody, "read_body"), ("body", jsonbody, "_parse"),
+        ("validation", Advisor, "profile"), ("ranking", RecentAnswers, "rank"), ("encoding", jsonout, "encode"),
+        ("after_hooks", app, "process_response")))
 
 
 # The parts of a save (POST /api/v1/assessments) timed where they run inside the app; "store" is the JSON text, the
@@ -211,29 +191,36 @@ SAVE_PARTS = ("validation", "ranking", "snapshot", "store", "store_cpu", "answer
 
 def save_split(count: int) -> dict:
     """Median µs of each part of one save as it runs inside the WSGI app, on a SQLite database on this disk."""
+    return _split("/api/v1/assessments", count, 100, SAVE_PARTS, lambda app: (
+        ("validation", Advisor, "profile"), ("ranking", RecentAnswers, "rank"), ("snapshot", Advisor, "_snapshot"),
+        ("store", AssessmentStore, "add"), ("answer", assessments, "assessment_json"), ("answer", jsonout, "encode")),
+        cpu_targets=(("store_cpu", AssessmentStore, "add"),))
+
+
+def _split(path: str, count: int, warm_up: int, parts: tuple[str, ...], targets_of, cpu_targets=()) -> dict:
+    """Median µs of each part of one POST to path inside a fresh app (targets_of(app): the (part, owner,
+    attribute) wall-clock timings; cpu_targets: processor-time ones, left out of "the rest"), the rest and the
+    whole."""
     with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp:
-        app = create_app({"SECRET_KEY": "benchmark-only", "DATABASE_URL": f"sqlite:///{tmp}/saves.sqlite3",
+        app = create_app({"SECRET_KEY": "benchmark-only", "DATABASE_URL": f"sqlite:///{tmp}/split.sqlite3",
                           "GRAPH_DATA": str(DEFAULT_GRAPH_DATA)})
         try:
-            bodies = [b.encode() for b in profile_bodies(count + 100)]
-            _wsgi_chunk(app, "/api/v1/assessments", bodies[:100])  # warm up
-            targets = (("validation", Advisor, "profile"), ("ranking", RecentAnswers, "rank"),
-                       ("snapshot", Advisor, "_snapshot"), ("store", AssessmentStore, "add"),
-                       ("answer", assessments, "assessment_json"), ("answer", jsonout, "encode"))
-            spent = dict.fromkeys(SAVE_PARTS, 0)
+            bodies = [b.encode() for b in profile_bodies(count + warm_up)]
+            _wsgi_chunk(app, path, bodies[:warm_up])
+            spent = dict.fromkeys(parts, 0)
             rows = []
-            with _timed(spent, targets), _timed(spent, (("store_cpu", AssessmentStore, "add"),),
-                                                clock=time.thread_time_ns):
-                for body in bodies[100:]:
+            with _timed(spent, targets_of(app)), _timed(spent, cpu_targets, clock=time.thread_time_ns):
+                for body in bodies[warm_up:]:
                     for part in spent:
                         spent[part] = 0
-                    total = _wsgi_chunk(app, "/api/v1/assessments", [body])
+                    total = _wsgi_chunk(app, path, [body])
                     rows.append((total, {part: ns / 1000 for part, ns in spent.items()}))
         finally:
             app.extensions["advisor.store"].dispose()
-    out = {f"{part}_us": round(statistics.median(r[1][part] for r in rows), 1) for part in SAVE_PARTS}
-    out["rest_us"] = round(statistics.median(total - sum(v for k, v in parts.items() if k != "store_cpu")
-                                             for total, parts in rows), 1)
+    cpu = {part for part, _, _ in cpu_targets}
+    out = {f"{part}_us": round(statistics.median(r[1][part] for r in rows), 1) for part in parts}
+    out["rest_us"] = round(statistics.median(total - sum(v for k, v in measured.items() if k not in cpu)
+                                             for total, measured in rows), 1)
     out["total_us"] = round(statistics.median(total for total, _ in rows), 1)
     return out
 

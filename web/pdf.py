@@ -96,4 +96,3 @@ def _parsed_stylesheet(path: str, mtime_ns: int):
     """The stylesheet at path, parsed once for each time its file changes (mtime_ns)."""
     from weasyprint import CSS
     return CSS(filename=path)
-
