@@ -305,3 +305,48 @@ def test_a_pdf_render_leaves_the_garbage_collector_as_it_found_it(app, monkeypat
     with pytest.raises(RuntimeError):
         html_to_pdf("<p>Hello</p>", **where)
     assert gc.isenabled()
+
+
+@pytest.mark.slow
+def test_the_garbage_of_a_pdf_request_is_collected_after_the_pdf_is_sent(client, profile, monkeypatch):
+    """The reader does not wait for the render's garbage to be freed: that runs when the server closes the response.
+
+    Had the server never closed it, the thread's next request ends the pause first.
+    """
+    import gc
+
+    import weasyprint
+
+    collections, rendered = [], []
+    render = weasyprint.HTML.write_pdf
+
+    def noting_the_end(self, **options):
+        pdf = render(self, **options)
+        rendered.append(len(collections))
+        return pdf
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", noting_the_end)
+
+    def noted(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+    links = [client.post("/api/v1/assessments", json=dict(profile, name=f"Team {n}")).get_json()["links"]
+             for n in range(2)]
+    gc.callbacks.append(noted)
+    try:
+        response = client.get(links[0]["report_pdf"])
+        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+        assert not gc.isenabled() and len(collections) == rendered[-1]  # none after the render, in the request
+        response.close()
+        assert gc.isenabled() and collections[rendered[-1]:] == [2]
+
+        client.get(links[1]["report_pdf"])  # never closed
+        assert not gc.isenabled() and len(collections) == rendered[-1]
+        assert client.get("/api/v1/services").status_code == 200
+        assert gc.isenabled() and collections[rendered[-1]] == 2
+
+        with client.get(links[1]["report_pdf"]) as cached:  # already made: nothing rendered, nothing paused
+            assert cached.data.startswith(b"%PDF-") and gc.isenabled()
+        assert len(rendered) == 2
+    finally:
+        gc.callbacks.remove(noted)
+        gc.enable()

@@ -10,14 +10,15 @@ import gc
 import mimetypes
 import os
 import threading
-from contextlib import contextmanager
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+from flask import after_this_request, has_request_context
 from werkzeug.security import safe_join
 
 from .problems import ApiProblem
 
-__all__ = ["html_to_pdf"]
+__all__ = ["html_to_pdf", "resume_owed_collection"]
 
 
 def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path: str,
@@ -25,7 +26,7 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
     """Render HTML as PDF; URLs under base_url + static_url_path are read from static_folder, all others refused.
 
     stylesheets (paths in static_folder) apply as if the HTML linked them, parsed once per process rather than
-    once per PDF.
+    once per PDF. Garbage collection is paused for the render (see below).
     """
     try:
         from weasyprint import HTML
@@ -51,36 +52,82 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
 
     paths = [_static_path(static_folder, name) for name in stylesheets]
     sheets = [_parsed_stylesheet(path, os.stat(path).st_mtime_ns) for path in paths]
-    with _collector_paused():
-        return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
+    resume = _pause_collector()
+    try:
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly()).write_pdf(stylesheets=sheets)
+    except BaseException:
+        resume(collect=False)
+        raise
+    _resume_after_response(resume)
+    return pdf
 
+
+# Cyclic garbage collection and PDF renders.
+#
+# A render keeps hundreds of thousands of layout objects alive at once (computed styles, boxes, text layouts),
+# and the collector's full passes, which walk all of them, took 13-30% of a render; so the collector is off
+# while WeasyPrint works, and reference counting frees memory as usual. What the render leaves in cycles,
+# several hundred thousand objects, takes the first collection after it about a tenth of a second to free.
+# In a request that collection runs once the PDF has been sent (when the server closes the response), so the
+# reader does not wait for it; outside a request it runs when the collector next would. Renders on several
+# threads share one pause: the collector comes back when the last of them ends, and stays off if it was off.
 
 _pauses = 0
 _pauses_lock = threading.Lock()
 _collector_was_on = False
+_owed: dict[int, list[Callable[..., None]]] = {}  # thread -> resumes waiting for its response to be sent
 
 
-@contextmanager
-def _collector_paused():
-    """No cyclic garbage collection while a PDF is laid out; reference counting frees memory as usual.
-
-    A render keeps hundreds of thousands of layout objects alive at once, so the collector's full passes, which
-    walk all of them, took 13–30% of a render. What a render leaves in cycles is collected after it, as before.
-    Renders on several threads share one pause: the collector comes back when the last of them ends.
-    """
+def _pause_collector() -> Callable[..., None]:
+    """Pause collection; the callable returned ends this pause (once, however often it is called)."""
     global _pauses, _collector_was_on
     with _pauses_lock:
         if _pauses == 0:
             _collector_was_on = gc.isenabled()
             gc.disable()
         _pauses += 1
-    try:
-        yield
-    finally:
+    ended = False
+
+    def resume(collect: bool = False) -> None:
+        global _pauses
+        nonlocal ended
         with _pauses_lock:
+            if ended:
+                return
+            ended = True
             _pauses -= 1
-            if _pauses == 0 and _collector_was_on:
+            back_on = _pauses == 0 and _collector_was_on
+            if back_on:
                 gc.enable()
+        if back_on and collect:
+            gc.collect()
+    return resume
+
+
+def _resume_after_response(resume: Callable[..., None]) -> None:
+    """End the pause once the response is sent, or when this thread starts its next request, whichever is first."""
+    if not has_request_context():
+        resume()
+        return
+    thread = threading.get_ident()
+    with _pauses_lock:
+        _owed.setdefault(thread, []).append(resume)
+
+    @after_this_request
+    def when_sent(response):
+        response.call_on_close(lambda: resume(collect=True))
+        return response
+
+
+def resume_owed_collection() -> None:
+    """Before a request: end pauses this thread's earlier responses left, had the server not closed them."""
+    thread = threading.get_ident()
+    if thread not in _owed:
+        return
+    with _pauses_lock:
+        owed = _owed.pop(thread, [])
+    for resume in owed:
+        resume(collect=True)
 
 
 def _static_path(static_folder: str, name: str) -> str:

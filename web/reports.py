@@ -26,11 +26,12 @@ from . import auth, metrics, public_url, render_guard
 from .extensions import advisor, store
 from .charts import svg_data_uri
 from .markdown_report import record_filename, render_markdown
-from .pdf import html_to_pdf
+from .pdf import html_to_pdf, resume_owed_collection
 from .report_model import chosen_service, fits_capacity, date_text, num, report_model, source_label
 from .validation import load_or_422
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.before_app_request(resume_owed_collection)
 bp.add_app_template_filter(num, "num")
 bp.add_app_template_filter(source_label, "source_label")
 bp.add_app_template_filter(svg_data_uri, "svg_data_uri")
