@@ -134,7 +134,7 @@ def answer_cache(count: int, passes: int, size: int = 256) -> dict:
     repeated = profile_dicts(min(size, count), seed=10)
     cold = Advisor(kb, None, profile_parser(kb), answers=RecentAnswers(0))
     warm = Advisor(kb, None, profile_parser(kb), answers=RecentAnswers(size))
-    for d in repeated:
+    for d in repeated * 2:  # a profile is kept the second time it is ranked
         warm.recommend(d)
     warm.answers.hits = warm.answers.misses = 0
     gc.collect()
