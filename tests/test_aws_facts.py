@@ -195,7 +195,7 @@ def test_every_fact_of_every_service_is_cited(kb, service_id):
     (Workload(gpu=True), {"lambda", "fargate", "eks_fargate", "lambda_managed_instances"}),
     (Workload(gpu=True, lambda_package="image"), {"lambda", "fargate", "eks_fargate"}),
     (Workload(privileged=True), {"lambda", "fargate", "eks_fargate", "lambda_managed_instances"}),
-    (Workload(daemonsets=True), {"eks_fargate"}),
+    (Workload(daemonsets=True), {"eks_fargate", "fargate", "lambda"}),  # no agent on every host
     (Workload(os="windows"), {"lambda", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
     (Workload(os="windows", privileged=True),
      {"lambda", "fargate", "ecs", "eks_fargate", "lambda_managed_instances", "ecs_managed_instances"}),
