@@ -146,11 +146,23 @@ def test_the_markdown_is_a_madr_record_choosing_the_first_eligible_service(clien
     assert "Good, because AWS owns" in md and "Bad, because the team owns" in md
 
 
+def test_a_need_met_only_in_part_keeps_the_service_name_as_written_in_the_record(fixture_client, profile):
+    record = save(fixture_client, {**profile, "isolation": "strong",
+                                   "services": ["functions", "tasks", "machines", "cluster"]})
+    md = fixture_client.get(record["links"]["report_markdown"]).get_data(as_text=True)
+    assert "* Bad, because Cluster gives strong isolation only with extra work." in md
+    assert "because cluster gives" not in md
+
+
 def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile):
     record = save(client, {**profile, "workload": {"gpu": True, "os": "windows", "max_duration_minutes": 60},
                            "services": ["lambda", "fargate"]})
     md = client.get(record["links"]["report_markdown"]).get_data(as_text=True)
     assert "No option is chosen" in md and "Chosen option" not in md
+    lambda_blockers = {e["service"]: len(e["blockers"]) for e in record["recommendation"]["ranking"]}["lambda"]
+    assert lambda_blockers == 3  # GPU, Windows, 60 minutes
+    assert "* AWS Lambda (ruled out by 3 hard limits)" in md
+    assert re.search(r"### AWS Lambda\n\nRank \d, ruled out by 3 hard limits\.", md)
     html = client.get(record["links"]["report_html"]).get_data(as_text=True)
     assert "No service fits" in html
     warning = "Warning: no recommendation. No service can run this workload as described"

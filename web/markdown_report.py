@@ -116,6 +116,12 @@ def _names(items: list[dict], hours: bool = False, shared: str = "shared") -> st
     return ", ".join(parts) or "nothing"
 
 
+def _limit_count(entry: dict) -> str:
+    """'1 hard limit', '3 hard limits': how many limits rule the option out."""
+    count = len(entry["blockers"])
+    return f"{count} hard limit{'s' if count > 1 else ''}"
+
+
 def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[str]:
     lines = [f"* Good, because AWS owns {_names(entry['aws_owns'])}."]
     burden = entry["burden_hours_per_month"]
@@ -130,7 +136,7 @@ def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[st
         lines.append(f"* Bad, because the team's {num(burden)} hours a month of security work{split} are "
                      f"{num(round(burden - capacity, 2))} more than the {num(capacity)} it has.")
     for gap in entry.get("needs_gaps", []):
-        lines.append(f"* Bad, because {escape_prose(lower_first(gap['sentence']).removesuffix('.'))}.")
+        lines.append(f"* Bad, because {escape_prose(gap['sentence'].removesuffix('.'))}.")  # starts with a name
     need = entry["patching_staff_needed"]
     if need == 0:
         lines.append("* Good, because no patching staff is needed.")
@@ -252,7 +258,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     lines += ["", "## Considered Options", ""]
     for entry in ranking:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else \
-            f"ruled out by {len(entry['blockers'])} hard limit{'s' if len(entry['blockers']) > 1 else ''}"
+            f"ruled out by {_limit_count(entry)}"
         lines.append(f"* {escape_prose(entry['name'])} ({state})")
     lines += ["", "## Decision Outcome", ""]
     if chosen:
@@ -271,7 +277,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     for entry in ranking:
         lines += [f"### {escape_prose(entry['name'])}", ""]
         lines += [f"Rank {entry['rank']}, {entry['score']:.1f} points." if entry["eligible"] else
-                  f"Rank {entry['rank']}, ruled out by a hard limit.", ""]
+                  f"Rank {entry['rank']}, ruled out by {_limit_count(entry)}.", ""]
         lines += _pros_and_cons(entry, capacity, staff) + [""]
     lines += ["## More Information", "",
               "Made by the Shared-Responsibility Advisor. Hours are planning assumptions for one typical workload, "
