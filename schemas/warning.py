@@ -20,6 +20,9 @@ class NearestChangeSchema(Schema):
     security_hours_per_month = fields.Float(metadata={"description": "more_capacity: the hours that would do."})
     patching_staff = fields.Integer(metadata={"description": "more_capacity: the patching staff that would do."})
     customisation = fields.String(metadata={"description": "fewer_needs: the customisation level to accept."})
+    isolation_with_extra_work = fields.Boolean(metadata={
+        "description": "fewer_needs: present (true) when the change accepts the isolation the team needs only with "
+                       "extra work on that service."})
     overlay = fields.String(metadata={"description": "overlay: the organisation overlay's id."})
 
 
