@@ -154,6 +154,21 @@ def test_a_need_met_only_in_part_keeps_the_service_name_as_written_in_the_record
     assert "because cluster gives" not in md
 
 
+def test_a_record_never_calls_an_option_best_when_options_that_score_more_rank_below_it(fixture_client, profile):
+    """Needs come before points: Machines gives dedicated isolation outright, Cluster only with extra work."""
+    record = save(fixture_client, {**profile, "isolation": "dedicated", "security_hours_per_month": 20,
+                                   "services": ["functions", "tasks", "machines", "cluster"]})
+    ranking = [e for e in record["recommendation"]["ranking"] if e["eligible"]]
+    assert [e["service"] for e in ranking] == ["machines", "cluster"] and ranking[1]["score"] > ranking[0]["score"]
+    md = fixture_client.get(record["links"]["report_markdown"]).get_data(as_text=True)
+    outcome = " ".join(md.split("## Decision Outcome", 1)[1].split("## Pros and Cons", 1)[0].split())
+    assert (f'Chosen option: "Machines", because it ranks first of the eligible options, with '
+            f'{ranking[0]["score"]:.1f} points out of 100 (options that score more rank below it for the reasons '
+            "that follow)") in outcome
+    assert "comes out best" not in outcome
+    assert "**Robust.**" in outcome and "robust whatever the points" in outcome
+
+
 def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile):
     record = save(client, {**profile, "workload": {"gpu": True, "os": "windows", "max_duration_minutes": 60},
                            "services": ["lambda", "fargate"]})

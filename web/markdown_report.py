@@ -263,8 +263,12 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     lines += ["", "## Decision Outcome", ""]
     if chosen:
         fits = chosen["burden_hours_per_month"] <= capacity and chosen["patching_staff_needed"] <= staff
-        lines += [f"Chosen option: \"{escape_prose(chosen['name'])}\", because it comes out best of the eligible "
-                  f"options, with {chosen['score']:.1f} points out of 100"
+        outscored = any(e["eligible"] and e["score"] > chosen["score"] for e in ranking)
+        lines += [f"Chosen option: \"{escape_prose(chosen['name'])}\", because it "
+                  + ("ranks first of the eligible options, with " if outscored else
+                     "comes out best of the eligible options, with ")
+                  + f"{chosen['score']:.1f} points out of 100"
+                  + (" (options that score more rank below it for the reasons that follow)" if outscored else "")
                   + ("" if fits else ", though the team cannot carry it with its current capacity (see the warning)")
                   + ":", ""]
         lines += [f"* {escape_prose(reason)}" for reason in chosen["reasons"]]
