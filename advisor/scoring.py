@@ -36,7 +36,7 @@ from typing import Any
 
 from .errors import ProfileError
 from .model import KnowledgeBase, Limit, ServiceView
-from .profile import WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
+from .profile import CHOICE_CONDITIONS, WORKLOAD_CHOICES, WORKLOAD_PHRASES, Number, Profile
 from .text import as_sentence, possessive, rounded
 
 __all__ = [
@@ -274,6 +274,8 @@ def _blocker_sentence(name: str, limit: Limit, asked: Any) -> str:
         sentence = f"{WORKLOAD_PHRASES[limit.field].format(value=asked)} exceeds {possessive(name)} {limit.label}"
     elif limit.field == "os":
         sentence = f"a {VALUE_NAMES.get(asked, asked)} workload cannot run here: {name} {limit.label}"
+    elif (limit.field, asked) in CHOICE_CONDITIONS:  # how the team runs it (a default, perhaps), not a need
+        sentence = f"{CHOICE_CONDITIONS[limit.field, asked]}, {name} {limit.label}"
     elif limit.kind == "allowed":
         phrase = WORKLOAD_PHRASES[limit.field].format(value=VALUE_NAMES.get(asked, asked))
         sentence = f"a workload that needs {phrase} cannot run here: {name} {limit.label}"

@@ -228,6 +228,12 @@ def test_lambda_managed_instances_offer_gpus_to_x86_functions_only(kb):
                     for b in r.blockers)
     assert sentence == ("A workload that needs Arm (arm64) processors cannot run here: AWS Lambda Managed Instances "
                         "offers GPUs only to x86-64 functions")
+    zip_sentence = next(b.sentence for r in rank(kb, replace(BASE, workload=Workload(gpu=True),
+                                                             services=("lambda_managed_instances",))).ranking
+                        for b in r.blockers)
+    # .zip is how the team would package the function (the default), not something the workload needs
+    assert zip_sentence == ("With Lambda functions packaged as .zip files, AWS Lambda Managed Instances offers GPUs "
+                            "only to functions packaged as container images")
 
 
 def test_dedicated_hardware_rules_out_every_new_service_but_eks_node_groups(kb):
