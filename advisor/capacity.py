@@ -99,10 +99,10 @@ def _fewer_needs(kb: KnowledgeBase, profile: Profile, other: Evaluation) -> dict
         relaxed.append(f"{kb.customisation_levels[service.customisation].name.lower()} customisation")
     if other.tier[1]:
         relaxed.append(f"{kb.isolation_levels[profile.isolation].name.lower()} isolation with extra work")
-    change = {"kind": "fewer_needs", "service": service.id, "customisation": service.customisation,
-              "sentence": f"With {join_words(relaxed)} accepted, {service.name} would fit: it needs "
-                          f"{number(other.view.burden_hours)} hours a month and "
-                          f"patching work for {number(other.view.patching_staff_needed)} people."}
+    change: dict[str, object] = {"kind": "fewer_needs", "service": service.id, "customisation": service.customisation,
+                                 "sentence": f"With {join_words(relaxed)} accepted, {service.name} would fit: it "
+                                             f"needs {number(other.view.burden_hours)} hours a month and patching "
+                                             f"work for {number(other.view.patching_staff_needed)} people."}
     if other.tier[1]:
         change["isolation_with_extra_work"] = True
     return change
