@@ -166,7 +166,7 @@ def test_a_record_never_calls_an_option_best_when_options_that_score_more_rank_b
             f'{ranking[0]["score"]:.1f} points out of 100 (options that score more rank below it for the reasons '
             "that follow)") in outcome
     assert "comes out best" not in outcome
-    assert "**Robust.**" in outcome and "robust whatever the points" in outcome
+    assert "**Robust.**" in outcome and "meets more of the team's needs than the runner-up, on any margin" in outcome
 
 
 def test_when_every_service_is_ruled_out_the_record_chooses_none(client, profile):

@@ -60,10 +60,9 @@ THRESHOLD_GROUPS = (
 )
 LABEL_CUT_OFFS = (f"A first place is robust when it leads the runner-up by {ROBUST_MARGIN:g} points or more, close "
                   f"when it leads by {CLOSE_MARGIN:g} to under {ROBUST_MARGIN:g}, and fragile when it leads by under "
-                  f"{CLOSE_MARGIN:g} (a tie included). A first place that meets more of the team's needs than the "
-                  "runner-up is robust whatever the points: no number of points lets an option that meets fewer needs "
-                  "pass it. A lone eligible service counts as robust; when no service is eligible the label is "
-                  "fragile.")
+                  f"{CLOSE_MARGIN:g} (a tie included). A lone eligible service counts as robust, as does one that "
+                  "meets more of the team's needs than the runner-up, on any margin; when no service is eligible the "
+                  "label is fragile.")
 
 
 def num(value) -> str:
