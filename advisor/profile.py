@@ -115,7 +115,7 @@ WORKLOAD_PHRASES = {
     "os": "{value}",
     "arch": "{value} processors",
     "invocation": "{value} invocations",
-    "daemonsets": "Kubernetes DaemonSets",
+    "daemonsets": "an agent on every node (DaemonSets)",
     "on_ec2": "{value}",
     "lambda_package": "{value}",
 }

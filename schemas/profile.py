@@ -42,7 +42,7 @@ class WorkloadSchema(_Strict):
         validate=validate.OneOf(WORKLOAD_CHOICES["invocation"]),
         metadata={"description": "How runs start: sync (a caller waits for the answer) or async (events, queues, "
                                  "streams); some run-time limits depend on it."})
-    daemonsets = StrictBoolean(metadata={"description": "Needs Kubernetes DaemonSets (an agent pod on every node)."})
+    daemonsets = StrictBoolean(metadata={"description": "Needs an agent on every node or host, such as a Kubernetes DaemonSet or an ECS daemon service."})
     on_ec2 = fields.String(
         validate=validate.OneOf(WORKLOAD_CHOICES["on_ec2"]),
         metadata={"description": "How the team would run the application on plain EC2 instances, which decides the "

@@ -55,7 +55,7 @@ class ProfileFormSchema(Schema):
     os = _text("linux or windows.", "workload.os")
     arch = _text("x86_64 or arm64; blank for any.", "workload.arch")
     invocation = _text("sync or async; blank for any.", "workload.invocation")
-    daemonsets = _text("Present when it needs Kubernetes DaemonSets.", "workload.daemonsets")
+    daemonsets = _text("Present when it needs an agent on every node (DaemonSets).", "workload.daemonsets")
     on_ec2 = _text("application, containers or kubernetes.", "workload.on_ec2")
     lambda_package = _text("zip or image.", "workload.lambda_package")
     calibration = _text("An effort calibration's id; blank for the advisor's own figures.")

@@ -49,7 +49,7 @@ LABELS = {
     "workload.os": "Operating system",
     "workload.arch": "Processor architecture",
     "workload.invocation": "How runs start",
-    "workload.daemonsets": "Needs Kubernetes DaemonSets",
+    "workload.daemonsets": "Needs an agent on every node (DaemonSets)",
     "workload.on_ec2": "How the application would run on plain EC2 instances",
     "workload.lambda_package": "How Lambda functions would be packaged",
     "calibration": "Whose effort figures to use",

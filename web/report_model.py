@@ -36,7 +36,7 @@ WORKLOAD_LABELS = {
     "os": ("Operating system", None),
     "arch": ("Processor architecture", None),
     "invocation": ("How runs start", None),
-    "daemonsets": ("Needs Kubernetes DaemonSets", None),
+    "daemonsets": ("Needs an agent on every node (DaemonSets)", None),
     "on_ec2": ("How the application would run on EC2", None),
     "lambda_package": ("How Lambda functions are packaged", None),
 }

@@ -13,7 +13,7 @@ _FIELD_NAMES = {
     "workload.vcpu": "vCPU", "workload.ephemeral_storage_gb": "Scratch space (GB)", "workload.gpu": "GPU",
     "workload.privileged": "Privileged containers or host access", "workload.always_on": "Always on",
     "workload.os": "Operating system", "workload.arch": "Processor architecture", "workload.invocation": "Invocation",
-    "workload.daemonsets": "Kubernetes DaemonSets", "workload.lambda_package": "Lambda packaging",
+    "workload.daemonsets": "An agent on every node (DaemonSets)", "workload.lambda_package": "Lambda packaging",
     "workload.on_ec2": "How it would run on EC2", "isolation": "Isolation", "current_services": "Service in use",
 }
 
