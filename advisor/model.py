@@ -207,6 +207,8 @@ class ServiceView:
     tie_breaks: tuple = field(init=False, repr=False, compare=False)
     # The team's hours on platform layers: what changes from one service to another.
     platform_hours: Number = field(init=False, repr=False, compare=False)
+    # Whether any limit holds only under a condition (ranking.py then says what an eligible answer assumes).
+    conditional_limits: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         every = tuple(limit for limits in self.limits_by_field.values() for limit in limits)
@@ -223,6 +225,7 @@ class ServiceView:
             k: tuple(v) for k, v in reading.items()
             if all(limit.kind == "max" and limit.field == k and all(key != k for key, _ in limit.when) for limit in v)})
         object.__setattr__(self, "platform_hours", round(self.burden_hours - self.application_hours, 2))
+        object.__setattr__(self, "conditional_limits", any(limit.when for limit in every))
         object.__setattr__(self, "tie_breaks", (self.burden_hours, len(self.team_owns), self.patching_staff_needed,
                                                 not self.service.default, self.service.id))
 

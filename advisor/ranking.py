@@ -7,9 +7,9 @@ from types import MappingProxyType
 
 from .capacity import capacity_warnings, fits
 from .model import KnowledgeBase, ServiceView
-from .profile import CHOICE_ASSUMPTIONS, Number, Profile
+from .profile import CHOICE_ASSUMPTIONS, WORKLOAD_PHRASES, Number, Profile
 from .robustness import Robustness, robustness
-from .scoring import COMPONENTS, Blocker, Evaluation, evaluate_all
+from .scoring import COMPONENTS, VALUE_NAMES, Blocker, Evaluation, evaluate_all, unasked_conditions
 from .text import as_sentence, join_words, number, rounded
 
 __all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sentences"]
@@ -334,8 +334,19 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, fixed: _Senten
     if isolation is not None:
         reasons.append(isolation)
     reasons.extend(as_sentence(b.sentence) for b in ev.blockers)
+    if ev.eligible and view.conditional_limits:
+        for key, value, blocker in unasked_conditions(kb, view, profile.workload.asked()):
+            phrase = WORKLOAD_PHRASES[key].format(value=VALUE_NAMES.get(value, value))
+            reasons.append(f"This assumes the workload does not need {phrase}: {_mid_sentence(blocker.sentence)}.")
     reasons.extend(fixed.assumptions)
     return reasons
+
+
+def _mid_sentence(text: str) -> str:
+    """'A run of ...' → 'a run of ...'; an opening acronym ('GPU ...') stays as it is (blocker sentences never open
+    with a service's name)."""
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,

@@ -41,6 +41,7 @@ from .text import as_sentence, possessive, rounded
 
 __all__ = [
     "Blocker", "Evaluation", "Scales", "COMPONENTS", "ISOLATION_FIT", "ISOLATION_TIER", "VALUE_NAMES", "evaluate",
+    "unasked_conditions",
     "evaluate_all", "order", "order_key", "service_views", "burden_fit", "patching_fit", "customisation_fit",
     "simplicity_fit", "weighted_score", "weighed", "weight_tuple", "breaks", "scales", "needs_tier",
     "isolation_blockers", "limit_words", "LimitWords",
@@ -258,6 +259,22 @@ def limit_words(kb: KnowledgeBase) -> Mapping[str, tuple[LimitWords, ...]]:
 def _limit_blockers(kb: KnowledgeBase, view: ServiceView, asked: dict[str, Any]) -> tuple[Blocker, ...]:
     return tuple(_blocker(view, limit, asked[limit.field], words)
                  for limit, words in zip(view.limits, kb.limit_words[view.service.id]) if breaks(limit, asked))
+
+
+def unasked_conditions(kb: KnowledgeBase, view: ServiceView, asked: Mapping[str, Any]) -> list[tuple[str, Any, Blocker]]:
+    """The limits an eligible service would break had the team given a condition it left open (field, value, blocker).
+
+    A run of 30 minutes with no invocation given fits Lambda Managed Instances only if it starts asynchronously:
+    the answer should say so, not assume it silently.
+    """
+    found = []
+    for limit, words in zip(view.limits, kb.limit_words[view.service.id]):
+        for key, value in limit.when:
+            if asked.get(key, False) is None:
+                supposed = {**asked, key: value}
+                if breaks(limit, supposed):
+                    found.append((key, value, _blocker(view, limit, supposed[limit.field], words)))
+    return found
 
 
 def _blocker(view: ServiceView, limit: Limit, asked: object, words: LimitWords) -> Blocker:

@@ -215,6 +215,10 @@ def test_lambda_managed_instances_run_for_ninety_minutes_but_only_when_started_a
     assert blocked(kb, Workload(max_duration_minutes=60, invocation="async")) == {"lambda"}
     assert blocked(kb, Workload(max_duration_minutes=60, invocation="sync")) == {"lambda", "lambda_managed_instances"}
     assert blocked(kb, Workload(max_duration_minutes=100)) == {"lambda", "lambda_managed_instances"}
+    lmi = next(r for r in rank(kb, replace(BASE, workload=Workload(max_duration_minutes=60),
+                                           services=("lambda_managed_instances",))).ranking)
+    assert "This assumes the workload does not need synchronous invocations: a run of 60 minutes exceeds AWS Lambda " \
+           "Managed Instances' 15-minute maximum for synchronous invocations." in lmi.reasons
 
 
 def test_lambda_managed_instances_offer_gpus_to_x86_functions_only(kb):
