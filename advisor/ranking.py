@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from .capacity import capacity_warnings, fits
 from .model import KnowledgeBase, ServiceView
 from .profile import CHOICE_ASSUMPTIONS, WORKLOAD_PHRASES, Number, Profile
 from .robustness import Robustness, robustness
 from .scoring import COMPONENTS, VALUE_NAMES, Blocker, Evaluation, evaluate_all, unasked_conditions
-from .text import as_sentence, join_words, number, rounded
+from .text import as_sentence, join_words, lower_first, number, plural, rounded
 
 __all__ = ["RankedService", "Recommendation", "rank", "level_phrase", "fixed_sentences"]
 
@@ -151,6 +152,7 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
     runner_up = eligible[1] if len(eligible) > 1 else None
     ranked = []
     weight_values = tuple(weights.values())
+    asked = profile.workload.asked()
     for place, ev in enumerate(evaluations, start=1):
         view = ev.view
         fixed = kb.fixed_sentences[view.overlay, view.calibration, view.service.id, view.choices]
@@ -160,7 +162,7 @@ def rank(kb: KnowledgeBase, profile: Profile, *, with_robustness: bool = True) -
             eligible=ev.eligible, blockers=ev.blockers, team_owns=view.team_owns, aws_owns=view.aws_owns,
             burden_hours_per_month=view.burden_hours, capacity_hours_per_month=profile.security_hours_per_month,
             patching_staff_needed=view.patching_staff_needed, score_breakdown=breakdown,
-            reasons=tuple(_reasons(kb, profile, ev, fixed, place, leader, runner_up, breakdown)),
+            reasons=tuple(_reasons(kb, profile, asked, ev, fixed, place, leader, runner_up, breakdown)),
             party_owns=view.party_owns, party_hours_per_month=view.party_hours,
             platform_hours_per_month=view.platform_hours, application_hours_per_month=view.application_hours,
             meets_needs=ev.meets_needs, needs_gaps=tuple(_gaps(kb, profile, ev)),
@@ -312,8 +314,8 @@ def _isolation_sentences(kb: KnowledgeBase, view: ServiceView) -> dict[str, str 
     return sentences
 
 
-def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, fixed: _Sentences, place: int,
-             leader: Evaluation | None, runner_up: Evaluation | None, breakdown: dict) -> list[str]:
+def _reasons(kb: KnowledgeBase, profile: Profile, asked: Mapping[str, Any], ev: Evaluation, fixed: _Sentences,
+             place: int, leader: Evaluation | None, runner_up: Evaluation | None, breakdown: dict) -> list[str]:
     view = ev.view
     reasons = [_position(kb, profile, ev, place, leader, runner_up, breakdown)]
     hours = profile.security_hours_per_month
@@ -335,26 +337,18 @@ def _reasons(kb: KnowledgeBase, profile: Profile, ev: Evaluation, fixed: _Senten
         reasons.append(isolation)
     reasons.extend(as_sentence(b.sentence) for b in ev.blockers)
     if ev.eligible and view.conditional_limits:
-        for key, value, blocker in unasked_conditions(kb, view, profile.workload.asked()):
+        for key, value, blocker in unasked_conditions(kb, view, asked):
             phrase = WORKLOAD_PHRASES[key].format(value=VALUE_NAMES.get(value, value))
-            reasons.append(f"This assumes the workload does not need {phrase}: {_mid_sentence(blocker.sentence)}.")
+            reasons.append(f"This assumes the workload does not need {phrase}: {lower_first(blocker.sentence)}.")
     reasons.extend(fixed.assumptions)
     return reasons
-
-
-def _mid_sentence(text: str) -> str:
-    """'A run of ...' → 'a run of ...'; an opening acronym ('GPU ...') stays as it is (blocker sentences never open
-    with a service's name)."""
-    first = text.split(" ", 1)[0]
-    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def _position(kb: KnowledgeBase, profile: Profile, ev: Evaluation, place: int, leader: Evaluation | None,
               runner_up: Evaluation | None, breakdown: dict) -> str:
     ordinal = ORDINALS.get(place, f"number {place}")
     if not ev.eligible:
-        count = len(ev.blockers)
-        limits = f"{count} hard limit{'s' if count > 1 else ''}"
+        limits = plural(len(ev.blockers), "hard limit")
         if place == 1:  # first place goes to an eligible service whenever there is one
             return f"Ruled out by {limits}, as every service here is: none is recommended."
         return f"Ranks {ordinal}: ruled out by {limits}."

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["as_sentence", "join_words", "number", "possessive", "rounded"]
+__all__ = ["as_sentence", "join_words", "lower_first", "number", "possessive", "plural", "rounded"]
 
 
 def as_sentence(text: str, *, end: bool = True) -> str:
@@ -30,6 +30,16 @@ def join_words(words: list[str], conjunction: str = "and") -> str:
     if len(words) == 1:
         return words[0]
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def lower_first(text: str) -> str:
+    """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles', 'GPU ...') stay as they are."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 hard limit', '3 hard limits'."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def possessive(name: str) -> str:

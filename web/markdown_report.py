@@ -25,7 +25,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from advisor.text import join_words
+from advisor.text import join_words, plural
 
 from .owners import actors_label, owner_label, party_names
 from .report_model import (chosen_service, input_rows, lower_first, num, overlay_summary, party_groups,
@@ -114,12 +114,6 @@ def _names(items: list[dict], hours: bool = False, shared: str = "shared") -> st
             text += f" ({', '.join(notes)})"
         parts.append(text)
     return ", ".join(parts) or "nothing"
-
-
-def _limit_count(entry: dict) -> str:
-    """'1 hard limit', '3 hard limits': how many limits rule the option out."""
-    count = len(entry["blockers"])
-    return f"{count} hard limit{'s' if count > 1 else ''}"
 
 
 def _pros_and_cons(entry: dict, capacity: float, patching_staff: int) -> list[str]:
@@ -258,7 +252,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     lines += ["", "## Considered Options", ""]
     for entry in ranking:
         state = f"{entry['score']:.1f} points" if entry["eligible"] else \
-            f"ruled out by {_limit_count(entry)}"
+            f"ruled out by {plural(len(entry['blockers']), 'hard limit')}"
         lines.append(f"* {escape_prose(entry['name'])} ({state})")
     lines += ["", "## Decision Outcome", ""]
     if chosen:
@@ -281,7 +275,7 @@ def render_markdown(profile: dict, result: dict, *, created_at: datetime | None 
     for entry in ranking:
         lines += [f"### {escape_prose(entry['name'])}", ""]
         lines += [f"Rank {entry['rank']}, {entry['score']:.1f} points." if entry["eligible"] else
-                  f"Rank {entry['rank']}, ruled out by {_limit_count(entry)}.", ""]
+                  f"Rank {entry['rank']}, ruled out by {plural(len(entry['blockers']), 'hard limit')}.", ""]
         lines += _pros_and_cons(entry, capacity, staff) + [""]
     lines += ["## More Information", "",
               "Made by the Shared-Responsibility Advisor. Hours are planning assumptions for one typical workload, "

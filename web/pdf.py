@@ -75,7 +75,7 @@ def html_to_pdf(html: str, *, base_url: str, static_folder: str, static_url_path
 _pauses = 0
 _pauses_lock = threading.Lock()
 _collector_was_on = False
-_owed: dict[int, list[Callable[..., None]]] = {}  # thread -> resumes waiting for its response to be sent
+_owed = threading.local()  # per thread, .resumes: the pauses waiting for its responses to be sent
 
 
 def _pause_collector() -> Callable[..., None]:
@@ -109,9 +109,7 @@ def _resume_after_response(resume: Callable[..., None]) -> None:
     if not has_request_context():
         resume()
         return
-    thread = threading.get_ident()
-    with _pauses_lock:
-        _owed.setdefault(thread, []).append(resume)
+    _owed.__dict__.setdefault("resumes", []).append(resume)
 
     @after_this_request
     def when_sent(response):
@@ -121,12 +119,7 @@ def _resume_after_response(resume: Callable[..., None]) -> None:
 
 def resume_owed_collection() -> None:
     """Before a request: end pauses this thread's earlier responses left, had the server not closed them."""
-    thread = threading.get_ident()
-    if thread not in _owed:
-        return
-    with _pauses_lock:
-        owed = _owed.pop(thread, [])
-    for resume in owed:
+    for resume in _owed.__dict__.pop("resumes", ()):
         resume(collect=True)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from advisor.robustness import CLOSE_MARGIN, ROBUST_MARGIN
-from advisor.text import join_words
+from advisor.text import join_words, lower_first
 
 from .charts import hours_chart, score_chart, stack_chart
 from .owners import actor_name, actors, actors_kind, actors_label, owner_kind, owner_label, party_names
@@ -213,11 +213,6 @@ def _residual_risks(incidents: list[dict], service: str) -> list[str]:
         beside = f", beside {join_words(others)}" if others else ""
         risks.append(f"{incident['name']}: the team acts on {layers or 'its own layers'}{beside}.")
     return risks
-
-
-def lower_first(name: str) -> str:
-    """'Server hardware' → 'server hardware' mid-sentence; acronyms ('IAM roles') stay as they are."""
-    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
 def decision_summary(result: dict, profile: dict, incidents: list[dict], robustness: dict | None,
